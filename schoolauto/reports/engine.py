@@ -1,0 +1,294 @@
+"""Fill xlsx templates: placeholders, table regions, per-item sheets, print setup, encryption."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import ReportError
+from ..fileio import FORMULA_PREFIXES, check_writable, write_bytes_atomic
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)\s*\}\}")
+_TABLE_CELL = re.compile(r"^\{\{\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*\}\}$")
+# Excel refuses these control characters in cell text.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+HIGHLIGHT_FONT = InlineFont(color="FFC00000", b=True)
+
+
+def template_dirs() -> list[Path]:
+    """Where templates are looked up: $SCHOOLAUTO_TEMPLATES, the source tree, the installed copy."""
+    dirs = []
+    env = os.environ.get("SCHOOLAUTO_TEMPLATES")
+    if env:
+        dirs.append(Path(env))
+    here = Path(__file__).resolve()
+    dirs.append(here.parents[2] / "templates")  # running from a checkout
+    dirs.append(here.parents[1] / "_templates")  # installed wheel
+    return dirs
+
+
+def find_template(name: str | Path) -> Path:
+    """A template given by path, or by file name in the template folders."""
+    p = Path(name)
+    if p.suffix and p.exists():
+        return p
+    filename = p.name if p.suffix else f"{p.name}.xlsx"
+    for d in template_dirs():
+        candidate = d / filename
+        if candidate.exists():
+            return candidate
+    raise ReportError(
+        f"보고서 서식 파일 {filename} 을(를) 찾을 수 없습니다",
+        hint="templates 폴더에 서식 파일이 있는지, SCHOOLAUTO_TEMPLATES 설정을 확인하세요",
+    )
+
+
+def safe_text(value: str) -> str:
+    return _ILLEGAL.sub("", value)
+
+
+@dataclass
+class Cell:
+    """A value with optional emphasis, for cells a teacher should notice (chronic non-submitters)."""
+
+    value: Any
+    fill: str | None = None  # RGB hex, e.g. "FFF4CCCC"
+    bold: bool | None = None
+    color: str | None = None  # font colour, RGB hex
+
+
+def diff_rich_text(text: str, other: str) -> CellRichText | str:
+    """`text` with the characters that differ from `other` in bold red (for printed comparison)."""
+    text = safe_text(text)
+    if text == other:
+        return text
+    sm = difflib.SequenceMatcher(a=text, b=other, autojunk=False)
+    blocks: list[str | TextBlock] = []
+    for tag, i1, i2, _j1, _j2 in sm.get_opcodes():
+        piece = text[i1:i2]
+        if not piece:
+            continue
+        if tag == "equal":
+            blocks.append(piece)
+        else:
+            blocks.append(TextBlock(HIGHLIGHT_FONT, piece))
+    if not any(isinstance(b, TextBlock) for b in blocks):
+        return text
+    return CellRichText(blocks)
+
+
+def _set_value(cell: XlCell, value: Any) -> None:
+    """Write a value; text that looks like a formula stays text (no formula injection)."""
+    style: Cell | None = None
+    if isinstance(value, Cell):
+        style, value = value, value.value
+    if isinstance(value, CellRichText):
+        cell.value = value
+    elif isinstance(value, str):
+        value = safe_text(value)
+        cell.value = value
+        if value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    if style is not None:
+        if style.fill:
+            cell.fill = PatternFill("solid", fgColor=style.fill)
+        if style.bold is not None or style.color:
+            font = copy.copy(cell.font)
+            cell.font = Font(
+                name=font.name,
+                size=font.size,
+                bold=style.bold if style.bold is not None else font.bold,
+                italic=font.italic,
+                color=style.color or font.color,
+            )
+
+
+class TemplateReport:
+    """One report being made from a template workbook."""
+
+    def __init__(self, template: str | Path) -> None:
+        self.template_path = find_template(template)
+        try:
+            self.wb: Workbook = load_workbook(self.template_path)
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken template
+            raise ReportError(
+                f"보고서 서식 파일을 열 수 없습니다 ({type(exc).__name__})", path=self.template_path
+            ) from exc
+
+    # ----- sheets -------------------------------------------------------------------------
+    def sheet(self, name: str) -> Worksheet:
+        if name not in self.wb.sheetnames:
+            raise ReportError(f"서식에 '{name}' 시트가 없습니다", path=self.template_path)
+        return self.wb[name]
+
+    def copy_sheet(self, template_sheet: str, title: str) -> str:
+        """A copy of a template sheet (styles, widths, print setup) under a new, Excel-safe title."""
+        src = self.sheet(template_sheet)
+        dst = self.wb.copy_worksheet(src)
+        dst.title = self._unique_title(title)
+        # copy_worksheet does not carry these over.
+        dst.sheet_properties.pageSetUpPr = copy.copy(src.sheet_properties.pageSetUpPr)
+        dst.page_setup.orientation = src.page_setup.orientation
+        dst.page_setup.paperSize = src.page_setup.paperSize
+        dst.page_setup.fitToWidth = src.page_setup.fitToWidth
+        dst.page_setup.fitToHeight = src.page_setup.fitToHeight
+        dst.print_options.horizontalCentered = src.print_options.horizontalCentered
+        dst.freeze_panes = src.freeze_panes
+        if src.print_title_rows:
+            dst.print_title_rows = src.print_title_rows
+        dst.auto_filter.ref = src.auto_filter.ref
+        dst.sheet_view.zoomScale = src.sheet_view.zoomScale
+        return dst.title
+
+    def _unique_title(self, title: str) -> str:
+        base = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'") or "시트"
+        base = base[:31]
+        candidate, n = base, 2
+        while candidate in self.wb.sheetnames:
+            suffix = f" ({n})"
+            candidate = base[: 31 - len(suffix)] + suffix
+            n += 1
+        return candidate
+
+    def remove_sheet(self, name: str) -> None:
+        self.wb.remove(self.sheet(name))
+
+    # ----- placeholders -------------------------------------------------------------------
+    def fill(self, values: Mapping[str, Any], sheets: Iterable[str] | None = None) -> None:
+        """Replace `{{name}}` in every cell (a cell that is only a placeholder keeps the value's type)."""
+        names = list(sheets) if sheets is not None else self.wb.sheetnames
+        for sheet_name in names:
+            ws = self.wb[sheet_name]
+            for row in ws.iter_rows():
+                for cell in row:
+                    v = cell.value
+                    if not isinstance(v, str) or "{{" not in v:
+                        continue
+                    whole = _PLACEHOLDER.fullmatch(v.strip())
+                    if whole and whole.group(1) in values:
+                        _set_value(cell, values[whole.group(1)])
+                        continue
+
+                    def sub(m: re.Match[str]) -> str:
+                        key = m.group(1)
+                        if key not in values:
+                            return m.group(0)
+                        val = values[key]
+                        return "" if val is None else str(val.value if isinstance(val, Cell) else val)
+
+                    _set_value(cell, _PLACEHOLDER.sub(sub, v))
+
+    # ----- tables -------------------------------------------------------------------------
+    def table_row(self, sheet_name: str, table: str) -> tuple[int, dict[int, str]]:
+        """The template row of `table` on a sheet and its columns (column index -> field)."""
+        ws = self.sheet(sheet_name)
+        for row in ws.iter_rows():
+            fields: dict[int, str] = {}
+            for cell in row:
+                if isinstance(cell.value, str):
+                    m = _TABLE_CELL.match(cell.value.strip())
+                    if m and m.group(1) == table:
+                        fields[cell.column] = m.group(2)
+            if fields:
+                return row[0].row, fields
+        raise ReportError(f"서식의 '{sheet_name}' 시트에 표 '{table}' 자리가 없습니다", path=self.template_path)
+
+    def fill_table(
+        self,
+        sheet_name: str,
+        table: str,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        autofilter: bool = True,
+    ) -> int:
+        """Write `rows` from the template row downward, each taking the template row's styles.
+
+        The template row must be the last used row of its sheet. The row above it is the header:
+        it is frozen, repeated on every printed page and (with `autofilter`) gets a filter.
+        Returns the number of the last row written.
+        """
+        ws = self.sheet(sheet_name)
+        start, fields = self.table_row(sheet_name, table)
+        template_cells = {c: ws.cell(start, c) for c in range(1, ws.max_column + 1)}
+        styles = {c: copy.copy(cell._style) for c, cell in template_cells.items()}
+        height = ws.row_dimensions[start].height
+        if not rows:
+            for c in fields:
+                ws.cell(start, c).value = None
+            last = start
+        for i, record in enumerate(rows):
+            r = start + i
+            for c, style in styles.items():
+                cell = ws.cell(r, c)
+                cell._style = copy.copy(style)
+                if c in fields:
+                    _set_value(cell, record.get(fields[c]))
+            if height is not None:
+                ws.row_dimensions[r].height = height
+            last = r
+        header = start - 1
+        if header >= 1:
+            if ws.freeze_panes is None:
+                ws.freeze_panes = ws.cell(start, 1).coordinate
+            ws.print_title_rows = f"{header}:{header}"
+            if autofilter:
+                first_col = min(fields)
+                last_col = max(max(fields), ws.max_column if ws.max_column <= max(fields) + 2 else max(fields))
+                ws.auto_filter.ref = f"{get_column_letter(first_col)}{header}:{get_column_letter(last_col)}{max(last, start)}"
+        ws.print_area = f"A1:{get_column_letter(ws.max_column)}{max(last, start)}"
+        return last
+
+    def write_grid(
+        self,
+        sheet_name: str,
+        top: int,
+        left: int,
+        grid: Sequence[Sequence[Any]],
+        *,
+        style_from: tuple[int, int] | None = None,
+    ) -> None:
+        """Write a block of values (for matrices whose width is only known at run time)."""
+        ws = self.sheet(sheet_name)
+        style = copy.copy(ws.cell(*style_from)._style) if style_from else None
+        for i, row in enumerate(grid):
+            for j, value in enumerate(row):
+                cell = ws.cell(top + i, left + j)
+                if style is not None:
+                    cell._style = copy.copy(style)
+                _set_value(cell, value)
+
+    # ----- saving -------------------------------------------------------------------------
+    def to_bytes(self, password: str | None = None) -> bytes:
+        buf = io.BytesIO()
+        self.wb.save(buf)
+        data = buf.getvalue()
+        if password:
+            from msoffcrypto.format.ooxml import OOXMLFile
+
+            out = io.BytesIO()
+            OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+            data = out.getvalue()
+        return data
+
+    def save(self, path: str | Path, *, overwrite: bool = False, password: str | None = None) -> Path:
+        """Save atomically; with `password` the workbook is encrypted (Excel asks for it on opening)."""
+        check_writable(path, overwrite=overwrite)
+        return write_bytes_atomic(path, self.to_bytes(password), overwrite=overwrite)
