@@ -1,0 +1,247 @@
+"""Duplicate-book comparison methods behind one small interface, chosen by name.
+
+- `ratio`: the reference method from the talk and its public app, reproduced exactly: tokenise both
+  entries with Kiwi and score len(morphemes(a) + morphemes(b)) / len(set(...)); 2.0 is identical,
+  ≥ 1.72 ("80 %") is flagged.
+- `default`: compares normalised titles (spacing, punctuation, brackets, editions and volume notation
+  folded away) at the jamo level, so a one-key typo is distance 1, and uses the author as evidence:
+  a different author, a different volume or number, a containing title, or a second syllable changed
+  means another book.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from ..errors import DependencyError, UsageError
+from .catalog import known_compact_titles
+from .model import KIND_EXACT, KIND_SIMILAR, BookEntry
+from .text import (
+    BRACKET_CHARS,
+    TitleKey,
+    authors_compatible,
+    compact,
+    main_author,
+    nfkc,
+    split_volume,
+    strip_edition,
+    syllable_diff,
+    title_key,
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str
+    score: float
+    reason: str
+
+
+class DuplicateMethod(Protocol):
+    name: str
+    cutoff: float | None
+
+    def prepare(self, entries: Sequence[BookEntry]) -> None:
+        """Do per-entry work once (tokenising, keys) before pairs are compared."""
+
+    def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
+        """A match when `a` and `b` are (or may be) the same book, else None."""
+
+
+def compare_text(entry: BookEntry) -> str:
+    """The entry as one string: the cell text, with the author column added for one-book-per-row tables."""
+    if entry.author and entry.author not in entry.text:
+        return f"{entry.text}({entry.author})"
+    return entry.text
+
+
+# ----- reasons, shared by both methods ------------------------------------------------------------
+_SPACE = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def describe_difference(a: BookEntry, b: BookEntry) -> str:
+    """A short Korean reason: 띄어쓰기 차이, 오타 의심: 역사↔역샤, 저자 표기 차이, ..."""
+    ta, tb = compare_text(a), compare_text(b)
+    if ta == tb:
+        return "같은 표기"
+    reasons: list[str] = []
+    ka, kb = title_key(a.title), title_key(b.title)
+    raw_a, raw_b = nfkc(a.title), nfkc(b.title)
+    if _SPACE.sub("", raw_a) == _SPACE.sub("", raw_b) and raw_a != raw_b:
+        reasons.append("띄어쓰기 차이")
+    else:
+        def unbracket(s: str) -> str:
+            return _SPACE.sub("", s.translate({ord(c): None for c in BRACKET_CHARS}))
+
+        if unbracket(raw_a) != unbracket(raw_b) and compact(unbracket(raw_a)) == compact(unbracket(raw_b)):
+            reasons.append("문장부호 차이")
+        if any(c in BRACKET_CHARS for c in raw_a + raw_b) and unbracket(raw_a) == unbracket(raw_b):
+            reasons.append("괄호 표기 차이")
+        if _SPACE.sub("", raw_a) != _SPACE.sub("", raw_b) and _SPACE.sub("", raw_a).lower() == _SPACE.sub(
+            "", raw_b
+        ).lower():
+            reasons.append("대소문자 차이")
+    if ka.volume == kb.volume and ka.volume is not None:
+        va, vb = split_volume(strip_edition(raw_a)[0])[0], split_volume(strip_edition(raw_b)[0])[0]
+        if compact(raw_a) != compact(raw_b) or (va != raw_a.strip() and raw_a.replace(" ", "") != raw_b.replace(" ", "")):
+            if compact(raw_a) != compact(raw_b):
+                reasons.append("권 표기 차이")
+    if ka.edition != kb.edition:
+        reasons.append("판 표기 차이")
+    if ka.compact != kb.compact:
+        da, db = syllable_diff(ka.compact, kb.compact)
+        if sorted(ka.compact) == sorted(kb.compact) and len(ka.compact) == len(kb.compact) and len(da) == 2:
+            reasons.append(f"글자 순서 바뀜: {da}↔{db}")
+        else:
+            reasons.append(f"오타 의심: {da or '∅'}↔{db or '∅'}")
+    aa, ab = main_author(a.author), main_author(b.author)
+    if (a.author or "") != (b.author or ""):
+        if aa and ab:
+            if compact(a.author or "") != compact(b.author or ""):
+                reasons.append("저자 표기 차이")
+        elif aa or ab:
+            reasons.append("저자 누락")
+    if not reasons:
+        reasons.append("표기 차이")
+    return ", ".join(dict.fromkeys(reasons))
+
+
+# ----- the reference method -----------------------------------------------------------------------
+class RatioMethod:
+    """Kiwi morphemes compared by len(list) / len(set) — the talk's method, exactly."""
+
+    name = "ratio"
+    DEFAULT_CUTOFF = 1.72
+
+    def __init__(self, cutoff: float | None = None, kiwi: object | None = None) -> None:
+        self.cutoff = self.DEFAULT_CUTOFF if cutoff is None else cutoff
+        if not 1.0 <= self.cutoff <= 2.0:
+            raise UsageError(f"--cutoff 는 1.0 과 2.0 사이여야 합니다 (받은 값: {self.cutoff})")
+        self._kiwi = kiwi
+        self._forms: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def kiwi(self) -> object:
+        if self._kiwi is None:
+            self._kiwi = load_kiwi()
+        return self._kiwi
+
+    def prepare(self, entries: Sequence[BookEntry]) -> None:
+        texts = sorted({compare_text(e) for e in entries} - self._forms.keys())
+        if texts:
+            self._forms.update(zip(texts, tokenize_many(self.kiwi, texts), strict=True))
+
+    def morphemes(self, text: str) -> tuple[str, ...]:
+        if text not in self._forms:
+            self._forms[text] = next(iter(tokenize_many(self.kiwi, [text])))
+        return self._forms[text]
+
+    def score(self, a: str, b: str) -> float:
+        both = self.morphemes(a) + self.morphemes(b)
+        if not both:
+            return 0.0
+        return len(both) / len(set(both))
+
+    def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
+        s = self.score(compare_text(a), compare_text(b))
+        if s < self.cutoff:
+            return None
+        kind = KIND_EXACT if s >= 2.0 else KIND_SIMILAR
+        return Match(kind=kind, score=s, reason=f"형태소 비율 {s:.2f}; {describe_difference(a, b)}")
+
+
+def load_kiwi(num_workers: int = -1) -> object:
+    """A Kiwi instance (the model ships in the kiwipiepy_model package; nothing is downloaded)."""
+    try:
+        from kiwipiepy import Kiwi
+    except ImportError as exc:  # pragma: no cover - kiwipiepy is a core dependency
+        raise DependencyError("kiwipiepy 가 설치되어 있지 않습니다", hint="pip install kiwipiepy") from exc
+    return Kiwi(num_workers=num_workers)
+
+
+def tokenize_many(kiwi: object, texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """Morpheme forms of each text, tokenised in one batch (Kiwi spreads a batch over its workers)."""
+    results = kiwi.tokenize(list(texts))  # type: ignore[attr-defined]
+    return [tuple(t.form for t in tokens) for tokens in results]
+
+
+# ----- the default method -------------------------------------------------------------------------
+class NormalizedJamoMethod:
+    """Normalised titles compared at the jamo level, with author, volume and number evidence."""
+
+    name = "default"
+
+    def __init__(self, cutoff: float | None = None, *, use_catalog: bool = True) -> None:
+        self.cutoff = cutoff  # unused: decisions are rule-based; kept for the common interface
+        self._known = known_compact_titles() if use_catalog else frozenset()
+
+    def prepare(self, entries: Sequence[BookEntry]) -> None:
+        for e in entries:
+            title_key(e.title)
+
+    def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
+        ka, kb = title_key(a.title), title_key(b.title)
+        if not ka.compact or not kb.compact:
+            return None
+        if ka.volume != kb.volume or ka.digits != kb.digits:
+            return None
+        authors = authors_compatible(a.author, b.author)
+        if authors is False:
+            return None  # the same title by another author is another book
+        if ka.compact == kb.compact:
+            same_author_text = compact(main_author(a.author) or "") == compact(main_author(b.author) or "")
+            kind = KIND_EXACT if same_author_text else KIND_SIMILAR
+            score = 1.0 if kind == KIND_EXACT else 0.95
+            return Match(kind=kind, score=score, reason=describe_difference(a, b))
+        typo = self._typo_score(ka, kb, authors)
+        if typo is None:
+            return None
+        return Match(kind=KIND_SIMILAR, score=typo, reason=describe_difference(a, b))
+
+    def _typo_score(self, ka: TitleKey, kb: TitleKey, authors: bool | None) -> float | None:
+        """A score when the titles differ only as a retyping would, else None."""
+        la, lb = len(ka.compact), len(kb.compact)
+        short = min(la, lb)
+        if abs(len(ka.jamo) - len(kb.jamo)) > 3 or short < 2:
+            return None
+        if ka.compact in self._known and kb.compact in self._known:
+            return None  # two real titles from the catalogue: 이기적 유전자 / 이타적 유전자
+        jd = OSA.distance(ka.jamo, kb.jamo, score_cutoff=3)
+        sd = OSA.distance(ka.compact, kb.compact)
+        length = max(len(ka.jamo), len(kb.jamo))
+        score = round(1.0 - jd / max(length, 1), 4)
+        if jd == 1:
+            # one key off: 역사/역샤, 데우스/데유스. Two-syllable titles need the author to agree.
+            if short >= 3 or authors is True:
+                return score
+            return None
+        if la == lb and sd == 1 and sorted(ka.compact) == sorted(kb.compact) and short >= 3:
+            return score  # two syllables swapped (OSA counts a swap as one edit)
+        if jd == 2 and short >= 7 and sd == 2 and authors is not False:
+            return score  # two one-key slips in a long title, in different syllables
+        if jd <= 3 and la != lb and Levenshtein.distance(ka.compact, kb.compact) == 1 and short >= 5:
+            # a syllable dropped or doubled inside a long title; at either end it is another title
+            da, db = syllable_diff(ka.compact, kb.compact)
+            longer = ka.compact if la > lb else kb.compact
+            inner = longer.find(da or db)
+            if authors is True and 0 < inner < len(longer) - 1:
+                return score
+        return None
+
+
+METHODS: dict[str, type] = {"default": NormalizedJamoMethod, "ratio": RatioMethod}
+
+
+def get_method(name: str, cutoff: float | None = None) -> DuplicateMethod:
+    try:
+        cls = METHODS[name]
+    except KeyError:
+        raise UsageError(f"알 수 없는 방법입니다: {name} (가능한 값: {', '.join(METHODS)})") from None
+    method: DuplicateMethod = cls(cutoff=cutoff)
+    return method

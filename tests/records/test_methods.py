@@ -1,0 +1,92 @@
+"""The two duplicate methods on the cases the issue names, with exact kinds and reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from schoolauto.records.methods import NormalizedJamoMethod, RatioMethod, get_method
+from schoolauto.records.model import BookEntry, Source, StudentRef
+from schoolauto.records.parse import parse_reading_cell
+from schoolauto.errors import UsageError
+
+STUDENT = StudentRef(key=("n", "홍길동"), name="홍길동")
+
+
+def entry(text: str, row: int = 1) -> BookEntry:
+    (p,) = parse_reading_cell(text)
+    return BookEntry(STUDENT, p.text, p.title, p.author, Source("a.xlsx", row))
+
+
+@pytest.fixture(scope="module")
+def default() -> NormalizedJamoMethod:
+    return NormalizedJamoMethod()
+
+
+SAME = [
+    ("데미안(헤르만 헤세)", "데미안(헤르만 헤세)", "exact", "같은 표기"),
+    ("수학의 역사(칼 보이어)", "수학의역사(칼 보이어)", "exact", "띄어쓰기 차이"),
+    ("수학의 역사(칼 보이어)", "수학의 역샤(칼 보이어)", "similar", "오타 의심: 사↔샤"),
+    ("호모 데우스(유발 하라리)", "호모 데유스(유발 하라리)", "similar", "오타 의심: 우↔유"),
+    ("총, 균, 쇠(재레드 다이아몬드)", "총균쇠(재레드 다이아몬드)", "exact", "문장부호 차이"),
+    ("토지 1(박경리)", "토지1(박경리)", "exact", "띄어쓰기 차이"),
+    ("토지 1(박경리)", "토지 1권(박경리)", "exact", "권 표기 차이"),
+    ("《데미안》(헤르만 헤세)", "데미안(헤르만 헤세)", "exact", "괄호 표기 차이"),
+    ("데미안(헤르만 헤세)", "데미안(헤세)", "similar", "저자 표기 차이"),
+    ("데미안(헤르만 헤세 지음)", "데미안(헤르만 헤세)", "exact", "저자 표기 차이"),
+    ("어린 왕자(생텍쥐페리)", "어린 왕자", "similar", "저자 누락"),
+    ("해리 포터와 마법사의 돌(J.K. 롤링)", "해리 포터와 마법사의 돌(조앤 K. 롤링)", "similar", "저자 표기 차이"),
+]
+
+DIFFERENT = [
+    ("토지 1(박경리)", "토지 2(박경리)"),
+    ("미움받을 용기(기시미 이치로)", "미움받을 용기 2(기시미 이치로)"),
+    ("정의란 무엇인가(마이클 샌델)", "정의란 무엇인가(김정운)"),
+    ("정의란 무엇인가(마이클 샌델)", "10대를 위한 정의란 무엇인가(마이클 샌델)"),
+    ("이기적 유전자(리처드 도킨스)", "이타적 유전자(매트 리들리)"),
+    ("이기적 유전자", "이타적 유전자"),
+    ("하버드 새벽 4시 반", "하버드 새벽 5시 반"),
+    ("데미안(헤르만 헤세)", "수레바퀴 아래서(헤르만 헤세)"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "kind", "reason"), SAME)
+def test_default_finds_retyped_duplicates(default: NormalizedJamoMethod, a: str, b: str, kind: str, reason: str) -> None:
+    m = default.compare(entry(a), entry(b))
+    assert m is not None
+    assert m.kind == kind
+    assert reason in m.reason.split(", ")
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+def test_default_keeps_different_books_apart(default: NormalizedJamoMethod, a: str, b: str) -> None:
+    assert default.compare(entry(a), entry(b)) is None
+    assert default.compare(entry(b), entry(a)) is None
+
+
+@pytest.fixture(scope="module")
+def ratio() -> RatioMethod:
+    return RatioMethod()
+
+
+def test_ratio_is_the_talks_formula(ratio: RatioMethod) -> None:
+    a, b = "수학의 역사", "수학의 역샤"
+    ma, mb = ratio.morphemes(a), ratio.morphemes(b)
+    assert ma == ("수학", "의", "역사")  # real Kiwi output
+    assert ratio.score(a, b) == len(ma + mb) / len(set(ma + mb)) == 6 / 4
+    assert ratio.score(a, a) == 2.0
+
+
+def test_ratio_cutoff_and_kinds(ratio: RatioMethod) -> None:
+    same = ratio.compare(entry("데미안(헤르만 헤세)"), entry("데미안(헤르만 헤세)"))
+    assert same is not None and same.kind == "exact" and same.score == 2.0
+    # the reference method misses a retyped author form...
+    assert ratio.compare(entry("데미안(헤르만 헤세)"), entry("데미안(헤세 저)")) is None
+    # ...and merges a sequel
+    assert ratio.compare(entry("미움받을 용기(기시미 이치로)"), entry("미움받을 용기 2(기시미 이치로)")) is not None
+
+
+def test_unknown_method_and_bad_cutoff() -> None:
+    with pytest.raises(UsageError, match="알 수 없는 방법입니다: fuzzy"):
+        get_method("fuzzy")
+    with pytest.raises(UsageError, match="--cutoff 는 1.0 과 2.0 사이여야 합니다"):
+        RatioMethod(cutoff=2.5)
