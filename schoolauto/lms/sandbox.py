@@ -1,0 +1,509 @@
+"""A local Kolibri to try `schoolauto lms` on, and to test it against: start, provision, seed, truth.
+
+Kolibri lives in its own virtual environment (its pinned dependencies clash with ours); we only run
+its `kolibri` executable. `scripts/setup-lms-test-env.sh` creates it at `.venv-kolibri/`, or point
+`SCHOOLAUTO_KOLIBRI` at any `kolibri` executable of the pinned version.
+
+Seeding works like a school would: the admin creates groups, quizzes and a lesson through the REST
+API, then every learner logs in and opens, answers or submits quizzes through the learner API. What
+was done is recorded as the *truth* that a driver's report must equal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import requests
+
+from ..errors import DependencyError, LmsError
+
+KOLIBRI_VERSION = "0.19.5"
+SETUP_HINT = "scripts/setup-lms-test-env.sh 를 먼저 실행하세요"
+REPO = Path(__file__).resolve().parents[2]
+
+ADMIN = ("admin", "admin-pass-1234")
+COACH = ("coach", "coach-pass-1234")
+FACILITY = "Sandbox School"
+CHANNEL_ID = "5a4dbe5c0b6f4c8a9f1e2d3c4b5a6978"
+
+# The share of learners per outcome in each quiz (the rest did not start).
+SUBMIT_SHARE = 0.55
+STARTED_SHARE = 0.2
+
+
+def find_kolibri() -> Path:
+    """The `kolibri` executable: $SCHOOLAUTO_KOLIBRI, else `.venv-kolibri/bin/kolibri` in the checkout."""
+    env = os.environ.get("SCHOOLAUTO_KOLIBRI")
+    path = Path(env) if env else REPO / ".venv-kolibri" / "bin" / "kolibri"
+    if not path.exists():
+        raise DependencyError(f"Kolibri 실행 파일이 없습니다: {path}", hint=SETUP_HINT)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def kolibri_env(home: Path, port: int = 0, zip_port: int = 0) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        KOLIBRI_HOME=str(home),
+        KOLIBRI_LISTEN_ADDRESS="127.0.0.1",
+        KOLIBRI_HTTP_PORT=str(port or free_port()),
+        KOLIBRI_ZIP_CONTENT_PORT=str(zip_port or free_port()),
+        KOLIBRI_ZEROCONF_ENABLED="false",
+        KOLIBRI_DISABLE_PING="true",
+        KOLIBRI_RUN_MODE="schoolauto-sandbox",
+    )
+    return env
+
+
+def run_manage(kolibri: Path, home: Path, *args: str) -> None:
+    """`kolibri manage ARGS` with the sandbox environment; a failure shows Kolibri's own output."""
+    proc = subprocess.run(
+        [str(kolibri), "manage", *args],
+        env=kolibri_env(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if proc.returncode != 0:
+        tail = (proc.stdout + proc.stderr)[-2000:]
+        raise LmsError(f"kolibri manage {args[0]} 실패 (종료 코드 {proc.returncode}): {tail}")
+
+
+class KolibriServer:
+    """`kolibri start --foreground` on 127.0.0.1 at a free port; stopped with SIGTERM."""
+
+    def __init__(self, home: Path, kolibri: Path | None = None) -> None:
+        self.home = Path(home)
+        self.kolibri = kolibri or find_kolibri()
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 120) -> KolibriServer:
+        # A copied home may carry the pid file of the run it was copied from.
+        for stale in ("server.pid", "server.lock"):
+            with contextlib.suppress(FileNotFoundError):
+                (self.home / stale).unlink()
+        log = open(self.home / "sandbox-server.log", "ab")
+        self._log = log
+        self.proc = subprocess.Popen(
+            [str(self.kolibri), "start", "--foreground", f"--port={self.port}"],
+            env=kolibri_env(self.home, self.port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise LmsError(
+                    f"Kolibri 가 시작하자마자 끝났습니다; 로그: {self.home / 'sandbox-server.log'}"
+                )
+            with contextlib.suppress(requests.RequestException):
+                r = requests.get(f"{self.url}/api/public/info/", timeout=2)
+                if r.status_code == 200:
+                    return self
+            time.sleep(0.2)
+        self.stop()
+        raise LmsError(f"Kolibri 가 {timeout:.0f}초 안에 응답하지 않습니다")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> KolibriServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@dataclass(frozen=True)
+class SandboxSpec:
+    """What to seed: classes × learners, quizzes per class (the last one goes to a group), a lesson."""
+
+    classes: int = 2
+    learners: int = 30
+    quizzes: int = 3
+    lesson: bool = True
+    seed: int = 20261129
+
+    def key(self) -> str:
+        raw = json.dumps(asdict(self), sort_keys=True) + KOLIBRI_VERSION
+        return f"kolibri-{KOLIBRI_VERSION}-{hashlib.sha1(raw.encode()).hexdigest()[:10]}"
+
+
+@dataclass
+class Sandbox:
+    """A provisioned KOLIBRI_HOME and the truth seeded into it."""
+
+    home: Path
+    truth: dict[str, Any]
+    coach: tuple[str, str] = COACH
+    admin: tuple[str, str] = ADMIN
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def class_name(i: int) -> str:
+    return f"2학년 {i + 1}반"
+
+
+def _korean_names(rng: random.Random, n: int) -> list[str]:
+    from faker import Faker
+
+    fake = Faker("ko_KR")
+    fake.seed_instance(rng.randrange(1 << 30))
+    names: list[str] = []
+    while len(names) < n:
+        name = fake.name()
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _users_csv(spec: SandboxSpec, path: Path, rng: random.Random) -> dict[str, list[dict[str, str]]]:
+    classes = [class_name(c) for c in range(spec.classes)]
+    roster: dict[str, list[dict[str, str]]] = {}
+    header = ["UUID", "USERNAME", "PASSWORD", "FULL_NAME", "USER_TYPE", "IDENTIFIER", "BIRTH_YEAR", "GENDER"]
+    header += ["ENROLLED_IN", "ASSIGNED_TO"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerow(["", COACH[0], COACH[1], "담임 선생님", "CLASS_COACH", "", "", "", "", ",".join(classes)])
+        for c, cname in enumerate(classes):
+            roster[cname] = []
+            for i, name in enumerate(_korean_names(rng, spec.learners)):
+                username = f"s{c + 1:02d}{i + 1:02d}"
+                roster[cname].append({"username": username, "name": name, "password": f"pw-{username}"})
+                w.writerow(["", username, f"pw-{username}", name, "LEARNER", "", "", "", cname, ""])
+    return roster
+
+
+def _hex(rng: random.Random) -> str:
+    return uuid.UUID(int=rng.getrandbits(128), version=4).hex
+
+
+def _insert_channel(db: Path, rng: random.Random, n_exercises: int = 3, n_items: int = 6) -> list[dict]:
+    """A tiny channel (a topic with a few exercises) written straight into Kolibri's content tables.
+
+    Coach reports only need the nodes to exist and be available; nobody renders the questions.
+    """
+    root = _hex(rng)
+    exercises = [
+        {
+            "id": _hex(rng),
+            "content_id": _hex(rng),
+            "title": f"연습 {i + 1}",
+            "items": [_hex(rng) for _ in range(n_items)],
+        }
+        for i in range(n_exercises)
+    ]
+    con = sqlite3.connect(db)
+    with con:
+        cols = "id, title, content_id, channel_id, description, sort_order, license_owner, author, kind, "
+        cols += "available, lft, rght, tree_id, level, coach_content, parent_id, options"
+        sql = f"INSERT INTO content_contentnode ({cols}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        con.execute(
+            sql,
+            (
+                root,
+                "schoolauto 시험 채널",
+                _hex(rng),
+                CHANNEL_ID,
+                "",
+                1,
+                "",
+                "",
+                "topic",
+                1,
+                1,
+                2 * n_exercises + 2,
+                1,
+                0,
+                0,
+                None,
+                "{}",
+            ),
+        )
+        for i, ex in enumerate(exercises):
+            con.execute(
+                sql,
+                (ex["id"], ex["title"], ex["content_id"], CHANNEL_ID, "", i + 1, "", "", "exercise", 1,
+                 2 + 2 * i, 3 + 2 * i, 1, 1, 0, root, "{}"),
+            )  # fmt: skip
+            con.execute(
+                "INSERT INTO content_assessmentmetadata (id, assessment_item_ids, number_of_assessments, "
+                "mastery_model, randomize, is_manipulable, contentnode_id) VALUES (?,?,?,?,?,?,?)",
+                (_hex(rng), json.dumps(ex["items"]), n_items, json.dumps({"type": "do_all"}), 0, 0, ex["id"]),
+            )
+        con.execute(
+            "INSERT INTO content_channelmetadata (id, name, description, author, version, thumbnail, "
+            "last_updated, min_schema_version, root_id, published_size, total_resource_count, "
+            '"order", public, partial) '
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (CHANNEL_ID, "schoolauto 시험 채널", "", "", 1, "", "2024-01-01 00:00:00.000000(UTC)", "5",
+             root, 0, n_exercises, 1, 0, 0),
+        )  # fmt: skip
+    con.close()
+    return exercises
+
+
+class _Client:
+    """A logged-in Kolibri session (admin, coach or learner) for seeding."""
+
+    def __init__(self, base: str, username: str, password: str, facility: str) -> None:
+        self.base = base
+        self.s = requests.Session()
+        r = self.s.post(
+            f"{base}/api/auth/session/",
+            json={"username": username, "password": password, "facility": facility},
+            timeout=30,
+        )
+        if r.status_code != 200:
+            raise LmsError(f"sandbox login failed for {username}: {r.status_code} {r.text[:200]}")
+        self.user_id = r.json().get("user_id") or r.json().get("id")
+        self.s.headers["X-CSRFToken"] = self.s.cookies.get("kolibri_csrftoken") or ""
+
+    def call(self, method: str, path: str, **kw: Any) -> Any:
+        r = self.s.request(method, f"{self.base}{path}", timeout=60, **kw)
+        if r.status_code >= 400:
+            raise LmsError(f"sandbox {method} {path}: {r.status_code} {r.text[:300]}")
+        return r.json() if r.content else None
+
+
+def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng: random.Random) -> dict:
+    facility = requests.get(f"{base}/api/public/v1/facility/", timeout=10).json()[0]["id"]
+    admin = _Client(base, *ADMIN, facility)
+    classrooms = {c["name"]: c["id"] for c in admin.call("GET", "/api/auth/classroom/")}
+    truth: dict[str, Any] = {"classes": []}
+    plan: dict[str, list[tuple[str, str, str, dict]]] = {}  # username -> [(kind, id, status, extra)]
+    questions = [
+        {"exercise_id": ex["id"], "question_id": q, "title": ex["title"], "counter_in_exercise": n + 1}
+        for ex in exercises
+        for n, q in enumerate(ex["items"][:2])
+    ]
+    for cname, learners in roster.items():
+        cid = classrooms[cname]
+        summary = admin.call("GET", f"/coach/api/classsummary/{cid}/")
+        ids = {u["username"]: u["id"] for u in summary["learners"]}
+        half = len(learners) // 2
+        groups = {"1모둠": learners[:half], "2모둠": learners[half:]}
+        group_ids = {}
+        for gname, members in groups.items():
+            g = admin.call("POST", "/api/auth/learnergroup/", json={"name": gname, "parent": cid})
+            group_ids[gname] = g["id"]
+            admin.call(
+                "POST",
+                "/api/auth/membership/",
+                json=[{"user": ids[m["username"]], "collection": g["id"]} for m in members],
+            )
+        ctruth: dict[str, Any] = {"name": cname, "assignments": []}
+        for q in range(spec.quizzes):
+            to_group = q == spec.quizzes - 1 and spec.quizzes > 1
+            assigned = groups["1모둠"] if to_group else learners
+            title = f"{q + 1}차 형성평가" + (" (1모둠)" if to_group else "")
+            exam = admin.call(
+                "POST",
+                "/api/exams/exam/",
+                json={
+                    "title": title,
+                    "collection": cid,
+                    "assignments": [group_ids["1모둠"] if to_group else cid],
+                    "question_sources": [{"section_title": "", "questions": questions}],
+                    "learners_see_fixed_order": True,
+                    "draft": False,
+                    "active": True,
+                },
+            )
+            statuses = {}
+            for m in assigned:
+                roll = rng.random()
+                status = (
+                    "submitted"
+                    if roll < SUBMIT_SHARE
+                    else "started"
+                    if roll < SUBMIT_SHARE + STARTED_SHARE
+                    else "not_started"
+                )
+                statuses[m["username"]] = status
+                plan.setdefault(m["username"], []).append(
+                    ("quiz", exam["id"], status, {"questions": questions})
+                )
+            ctruth["assignments"].append(
+                {"title": title, "kind": "quiz", "id": exam["id"], "group": "1모둠" if to_group else None,
+                 "statuses": statuses}
+            )  # fmt: skip
+        if spec.lesson:
+            ex = exercises[0]
+            title = "1단원 복습"
+            lesson = admin.call(
+                "POST",
+                "/api/lessons/lesson/",
+                json={
+                    "title": title,
+                    "collection": cid,
+                    "assignments": [cid],
+                    "resources": [
+                        {"content_id": ex["content_id"], "channel_id": CHANNEL_ID, "contentnode_id": ex["id"]}
+                    ],
+                    "active": True,
+                    "created_by": admin.user_id,
+                },
+            )
+            statuses = {}
+            for m in learners:
+                roll = rng.random()
+                status = "submitted" if roll < 0.5 else "started" if roll < 0.7 else "not_started"
+                statuses[m["username"]] = status
+                plan.setdefault(m["username"], []).append(("lesson", lesson["id"], status, {"exercise": ex}))
+            ctruth["assignments"].append(
+                {"title": title, "kind": "lesson", "id": lesson["id"], "group": None, "statuses": statuses}
+            )
+        ctruth["id"] = cid
+        ctruth["learners"] = [{"username": m["username"], "name": m["name"]} for m in learners]
+        truth["classes"].append(ctruth)
+
+    passwords = {m["username"]: m["password"] for ls in roster.values() for m in ls}
+
+    def act(username: str) -> None:
+        work = [w for w in plan.get(username, []) if w[2] != "not_started"]
+        if not work:
+            return
+        me = _Client(base, username, passwords[username], facility)
+        for kind, obj_id, status, extra in work:
+            _learner_does(me, kind, obj_id, status, extra)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(act, sorted(plan)))
+    return truth
+
+
+def _learner_does(me: _Client, kind: str, obj_id: str, status: str, extra: dict) -> None:
+    if kind == "quiz":
+        session = me.call("POST", "/api/logger/trackprogress/", json={"quiz_id": obj_id})
+        qs = extra["questions"]
+        answered = qs if status == "submitted" else qs[:1]
+    else:
+        ex = extra["exercise"]
+        session = me.call(
+            "POST",
+            "/api/logger/trackprogress/",
+            json={
+                "node_id": ex["id"],
+                "content_id": ex["content_id"],
+                "channel_id": CHANNEL_ID,
+                "kind": "exercise",
+                "lesson_id": obj_id,
+                "mastery_model": {"type": "do_all"},
+            },
+        )
+        answered = [
+            {"exercise_id": ex["id"], "question_id": q}
+            for q in ex["items"][: (6 if status == "submitted" else 1)]
+        ]
+    sid = session["session_id"]
+    for q in answered:
+        item = f"{q['question_id']}:{q['exercise_id']}" if kind == "quiz" else q["question_id"]
+        me.call(
+            "PUT",
+            f"/api/logger/trackprogress/{sid}/",
+            json={
+                "interactions": [
+                    {
+                        "item": item,
+                        "correct": 1,
+                        "complete": True,
+                        "time_spent": 5,
+                        "answer": {"response": "1"},
+                    }
+                ],
+                "time_spent_delta": 5,
+            },
+        )
+    if status == "submitted":
+        me.call("PUT", f"/api/logger/trackprogress/{sid}/", json={"progress": 1})
+
+
+def provision(home: Path, spec: SandboxSpec, kolibri: Path | None = None) -> Sandbox:
+    """Create and seed a fresh KOLIBRI_HOME at `home`; returns it with the truth (also in truth.json)."""
+    kolibri = kolibri or find_kolibri()
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(spec.seed)
+    run_manage(
+        kolibri, home, "provisiondevice", "--facility", FACILITY, "--preset", "formal",
+        "--superusername", ADMIN[0], "--superuserpassword", ADMIN[1], "--noinput",
+    )  # fmt: skip
+    users = home / "sandbox-users.csv"
+    roster = _users_csv(spec, users, rng)
+    run_manage(kolibri, home, "bulkimportusers", str(users))
+    users.unlink()
+    exercises = _insert_channel(home / "db.sqlite3", rng)
+    with KolibriServer(home, kolibri) as server:
+        truth = _seed(server.url, spec, roster, exercises, rng)
+    truth["spec"] = asdict(spec)
+    truth["kolibri_version"] = KOLIBRI_VERSION
+    (home / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return Sandbox(home=home, truth=truth)
+
+
+def cached_sandbox(target: Path, spec: SandboxSpec, cache_dir: Path | None = None) -> Sandbox:
+    """A seeded KOLIBRI_HOME at `target`, copied from a template under `cache_dir` (made on first use)."""
+    kolibri = find_kolibri()
+    cache_dir = Path(cache_dir or REPO / ".kolibri-test")
+    template = cache_dir / spec.key()
+    if not (template / "truth.json").exists():
+        building = cache_dir / f"{spec.key()}.building-{os.getpid()}"
+        shutil.rmtree(building, ignore_errors=True)
+        provision(building, spec, kolibri)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(template, ignore_errors=True)
+            building.rename(template)
+        if not template.exists():
+            template = building
+    target = Path(target)
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(template, target, ignore=shutil.ignore_patterns("*.pid", "*.lock", "sandbox-server.log"))
+    truth = json.loads((target / "truth.json").read_text(encoding="utf-8"))
+    return Sandbox(home=target, truth=truth)
+
+
+@contextlib.contextmanager
+def running_sandbox(target: Path, spec: SandboxSpec | None = None) -> Iterator[tuple[KolibriServer, Sandbox]]:
+    """Copy (or build) a seeded sandbox to `target` and run Kolibri on it for the block."""
+    sandbox = cached_sandbox(target, spec or SandboxSpec())
+    with KolibriServer(sandbox.home) as server:
+        yield server, sandbox
