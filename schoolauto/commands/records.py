@@ -83,7 +83,7 @@ def _input_password(args: argparse.Namespace) -> str | None:
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
-    from ..records import find_duplicate_books, read_reading_exports
+    from ..records import find_duplicate_books, get_method, read_reading_exports
     from ..records.report import write_duplicate_outputs
 
     if args.cutoff is not None and args.method != "ratio":
@@ -101,8 +101,11 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         if not args.out:
             raise UsageError("--encrypt 는 --out 과 함께 씁니다")
         out_password = get_secret(OUTPUT_PASSWORD_ENV, prompt="보고서에 걸 암호: ")
-    dataset = read_reading_exports(args.inputs, password=_input_password(args))
-    report = find_duplicate_books(dataset, args.method, cutoff=args.cutoff)
+    method = get_method(args.method, args.cutoff)
+    password = _input_password(args)
+    method.warm_up()
+    dataset = read_reading_exports(args.inputs, password=password)
+    report = find_duplicate_books(dataset, method)
     written = write_duplicate_outputs(
         report,
         xlsx=args.out,

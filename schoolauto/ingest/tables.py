@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -239,6 +240,7 @@ def read_sheets(path: str | Path, *, password: str | None = None) -> list[Sheet]
     return sheets
 
 
+@lru_cache(maxsize=4096)
 def normalize_header(text: str) -> str:
     """'성  명' -> '성명', '학 년' -> '학년', full-width forms folded, brackets and punctuation dropped."""
     t = unicodedata.normalize("NFKC", text)
@@ -275,10 +277,16 @@ class HeaderMatch:
         return self.header_index + 1
 
     def is_repeated_header(self, row: Sequence[str]) -> bool:
-        norm = [normalize_header(c) for c in row]
-        mine = [normalize_header(c) for c in self.header_row]
-        hits = sum(1 for i in self.columns.values() if i < len(norm) and norm[i] and norm[i] == mine[i])
-        return hits >= max(2, len(self.columns) - 1)
+        """The header again (page breaks): all but at most one of the mapped cells read the same."""
+        allowed_misses = len(self.columns) - max(2, len(self.columns) - 1)
+        misses = 0
+        for i in self.columns.values():
+            cell = row[i] if i < len(row) else ""
+            if not cell or normalize_header(cell) != normalize_header(self.header_row[i]):
+                misses += 1
+                if misses > allowed_misses:
+                    return False
+        return True
 
 
 def _score_row(row: Sequence[str], specs: Sequence[ColumnSpec]) -> dict[str, int]:

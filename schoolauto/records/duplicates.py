@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from itertools import combinations
-
 from .methods import DuplicateMethod, get_method
 from .model import DuplicateReport, Finding, ReadingDataset
 
@@ -24,12 +22,11 @@ def find_duplicate_books(
     m.prepare(dataset.entries)
     findings: list[Finding] = []
     for entries in dataset.by_student().values():
-        for a, b in combinations(entries, 2):
-            match = m.compare(a, b)
-            if match is not None:
-                findings.append(
-                    Finding(student=a.student, a=a, b=b, kind=match.kind, score=match.score, reason=match.reason)
-                )
+        for i, j, match in m.find_matches(entries):
+            a, b = entries[i], entries[j]
+            findings.append(
+                Finding(student=a.student, a=a, b=b, kind=match.kind, score=match.score, reason=match.reason)
+            )
     return DuplicateReport(
         method=m.name,
         cutoff=m.cutoff,

@@ -167,10 +167,10 @@ def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
         elif op == "punct":
             if any(ch in title for ch in ",:·!?"):
                 title = re.sub(r"[,:·!?]", "", title)
-            elif " " in title:
-                title = title.replace(" ", ", ", 1) if rng.random() < 0.3 else title + "."
+            elif " " in title and rng.random() < 0.3:
+                title = title.replace(" ", "·", 1)
             else:
-                continue
+                title = title + rng.choice([".", "!", "…"])
         elif op == "volume":
             new = _volume_variant(title, rng)
             if new == title:
@@ -197,7 +197,9 @@ def _other_syllable(title: str, rng: random.Random) -> str | None:
     return title[:i] + _compose(c2, v2, j) + title[i + 1 :]
 
 
-def hard_negative(book: Book, books: Sequence[Book], fake_author: str, rng: random.Random) -> tuple[Book, str] | None:
+def hard_negative(
+    book: Book, fake_author: str, rng: random.Random, *, has_author: bool = True
+) -> tuple[Book, str] | None:
     """A different book that looks like `book`."""
     lookalikes = [p for p in load_lookalikes() if compact(p.a.title) == compact(book.title)]
     if lookalikes and rng.random() < 0.6:
@@ -209,7 +211,8 @@ def hard_negative(book: Book, books: Sequence[Book], fake_author: str, rng: rand
         return Book(f"{base} {int(vol) % 5 + 1}", book.author, book.category), "other_volume"
     if r < 0.25:
         return Book(f"{book.title} {rng.choice([2, 3])}", book.author, book.category), "sequel"
-    if r < 0.5:
+    if r < 0.5 and has_author:
+        # with no author written on the original, nobody could tell these apart: not a fair negative
         return Book(book.title, fake_author, book.category), "same_title_other_author"
     if r < 0.75:
         prefix = rng.choice(["10대를 위한 ", "청소년을 위한 ", "처음 읽는 ", "만화로 보는 ", "그림으로 읽는 "])
@@ -249,9 +252,9 @@ def plan_students(
         plan = StudentPlan(klass=klass, number=number, name=fake.name())
         n_books = max(4, int(rng.gauss(books_per_student, books_per_student / 6)))
         chosen = rng.sample(catalogue, k=min(n_books, len(catalogue)))
-        placed: list[Placed] = [Placed(_book_id(b), f"{b.title}({b.author})" if rng.random() > 0.08 else b.title) for b in chosen]
+        placed = [Placed(_book_id(b), f"{b.title}({b.author})" if rng.random() > 0.03 else b.title) for b in chosen]
         extra: list[Placed] = []
-        for b in chosen:
+        for b, first in zip(chosen, placed, strict=True):
             if rng.random() < duplicate_rate:
                 text, label = make_variant(b, rng)
                 extra.append(Placed(_book_id(b), text, label))
@@ -259,7 +262,7 @@ def plan_students(
                     text, label = make_variant(b, rng)
                     extra.append(Placed(_book_id(b), text, label))
             if rng.random() < negative_rate:
-                neg = hard_negative(b, catalogue, fake.name(), rng)
+                neg = hard_negative(b, fake.name(), rng, has_author=first.text != b.title)
                 if neg is not None and _book_id(neg[0]) != _book_id(b):
                     nb, label = neg
                     extra.append(Placed(_book_id(nb), f"{nb.title}({nb.author})", f"negative:{label}"))
@@ -299,7 +302,7 @@ def _layout_rows(plan_list: list[StudentPlan], year: int, grade: int, klass: int
                 meta.append(None)
                 if not first:
                     merges.append((start, len(rows) - 1))
-                    start = len(rows) + 1
+                start = len(rows) + 1
                 first = True
             text, order = _cell_text(plan.cells[(g, subject)])
             rows.append([plan.number if first else None, plan.name if first else None, g, subject, text])

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -46,11 +46,26 @@ class DuplicateMethod(Protocol):
     name: str
     cutoff: float | None
 
+    def warm_up(self) -> None:
+        """Start slow set-up (loading a model) in the background while the files are read."""
+
     def prepare(self, entries: Sequence[BookEntry]) -> None:
         """Do per-entry work once (tokenising, keys) before pairs are compared."""
 
     def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
         """A match when `a` and `b` are (or may be) the same book, else None."""
+
+    def find_matches(self, entries: Sequence[BookEntry]) -> Iterator[tuple[int, int, Match]]:
+        """(i, j, match) for every matching pair i < j of one student's entries."""
+
+
+def all_pairs(method: DuplicateMethod, entries: Sequence[BookEntry]) -> Iterator[tuple[int, int, Match]]:
+    """The plain way: compare every pair."""
+    for i in range(len(entries)):
+        for j in range(i + 1, len(entries)):
+            m = method.compare(entries[i], entries[j])
+            if m is not None:
+                yield i, j, m
 
 
 def compare_text(entry: BookEntry) -> str:
@@ -126,6 +141,10 @@ class RatioMethod:
         self._kiwi = kiwi
         self._forms: dict[str, tuple[str, ...]] = {}
 
+    def warm_up(self) -> None:
+        # Loading Kiwi holds the GIL, so a background load only slows the reading down (measured).
+        pass
+
     @property
     def kiwi(self) -> object:
         if self._kiwi is None:
@@ -149,11 +168,33 @@ class RatioMethod:
         return len(both) / len(set(both))
 
     def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
-        s = self.score(compare_text(a), compare_text(b))
+        return self._match(a, b, self.score(compare_text(a), compare_text(b)))
+
+    def _match(self, a: BookEntry, b: BookEntry, s: float) -> Match | None:
         if s < self.cutoff:
             return None
         kind = KIND_EXACT if s >= 2.0 else KIND_SIMILAR
         return Match(kind=kind, score=s, reason=f"형태소 비율 {s:.2f}; {describe_difference(a, b)}")
+
+    def find_matches(self, entries: Sequence[BookEntry]) -> Iterator[tuple[int, int, Match]]:
+        # Same formula, computed with bit sets: len(set(a + b)) is the popcount of mask_a | mask_b.
+        ids: dict[str, int] = {}
+        masks, lengths = [], []
+        for e in entries:
+            forms = self.morphemes(compare_text(e))
+            mask = 0
+            for f in forms:
+                mask |= 1 << ids.setdefault(f, len(ids))
+            masks.append(mask)
+            lengths.append(len(forms))
+        for i in range(len(entries)):
+            mi, li = masks[i], lengths[i]
+            for j in range(i + 1, len(entries)):
+                union = (mi | masks[j]).bit_count()
+                if union and (li + lengths[j]) >= self.cutoff * union:
+                    m = self._match(entries[i], entries[j], (li + lengths[j]) / union)
+                    if m is not None:
+                        yield i, j, m
 
 
 def load_kiwi(num_workers: int = -1) -> object:
@@ -181,9 +222,27 @@ class NormalizedJamoMethod:
         self.cutoff = cutoff  # unused: decisions are rule-based; kept for the common interface
         self._known = known_compact_titles() if use_catalog else frozenset()
 
+    def warm_up(self) -> None:
+        pass
+
     def prepare(self, entries: Sequence[BookEntry]) -> None:
         for e in entries:
             title_key(e.title)
+
+    def find_matches(self, entries: Sequence[BookEntry]) -> Iterator[tuple[int, int, Match]]:
+        # Only pairs whose titles are within 3 jamo edits can match: let rapidfuzz find them in C++.
+        from rapidfuzz.process import cdist
+
+        keys = [title_key(e.title).jamo for e in entries]
+        dist = cdist(keys, keys, scorer=OSA.distance, score_cutoff=3, workers=1)
+        n = len(entries)
+        for i in range(n):
+            row = dist[i]
+            for j in range(i + 1, n):
+                if row[j] <= 3:
+                    m = self.compare(entries[i], entries[j])
+                    if m is not None:
+                        yield i, j, m
 
     def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
         ka, kb = title_key(a.title), title_key(b.title)

@@ -207,37 +207,64 @@ def _match_sheet(sheet: Sheet) -> tuple[HeaderMatch, str] | None:
 
 
 def read_reading_exports(paths: Iterable[str | Path], *, password: str | None = None) -> ReadingDataset:
-    """Read every file (folders are expanded) into one dataset of book entries."""
-    files = expand_inputs(paths)
+    """Read every file into one dataset of book entries.
+
+    A file named directly must be a reading export (else a clear error); inside a folder, files
+    without a 독서활동상황 (or 도서명) column are skipped with a warning, and the folder must hold
+    at least one export.
+    """
     known = known_compact_titles()
     dataset = ReadingDataset()
-    for path in files:
-        sheets = read_sheets(path, password=password)
-        matched = 0
-        for sheet in sheets:
-            found = _match_sheet(sheet)
-            if found is None:
-                continue
-            match, layout = found
-            matched += 1
-            before = len(dataset.entries)
-            dataset.entries.extend(_SheetReader(match, layout, known).entries())
-            dataset.sheets_read += 1
-            log.info("%s: %d entries", sheet.label, len(dataset.entries) - before)
-        if matched == 0:
-            # Say what the most header-like row of the first sheet had, and what is needed.
+    for raw in paths:
+        from_folder = Path(raw).is_dir()
+        files = expand_inputs([raw])
+        read_here = 0
+        for path in files:
             try:
-                locate_columns(sheets[0], NEIS_SPECS[:1] + [s for s in _STUDENT_SPECS if s.key == "name"])
+                entries = _read_file(path, password, known, dataset)
             except MissingColumnsError as exc:
-                raise MissingColumnsError(
-                    exc.message.replace("필요한 열이 없습니다: 독서활동상황", "필요한 열이 없습니다: 독서활동상황(또는 도서명)"),
-                    path=path,
-                    sheet=exc.sheet,
-                    hint="NEIS 독서활동상황 내보내기 파일이거나 '성명'과 '도서명' 열이 있는 표여야 합니다",
-                ) from None
-            raise MissingColumnsError("독서활동상황 열이 있는 시트가 없습니다", path=path)
-        dataset.files.append(path.name)
+                if not from_folder:
+                    raise
+                log.warning("건너뜀: %s (%s)", path.name, exc.message)
+                continue
+            dataset.entries.extend(entries)
+            dataset.files.append(path.name)
+            read_here += 1
+        if from_folder and read_here == 0:
+            raise MissingColumnsError(
+                "폴더에 독서활동상황 파일이 없습니다: 독서활동상황(또는 도서명) 열이 있는 파일이 하나도 없습니다",
+                path=raw,
+            )
     return dataset
+
+
+def _read_file(path: Path, password: str | None, known: frozenset[str], dataset: ReadingDataset) -> list[BookEntry]:
+    sheets = read_sheets(path, password=password)
+    entries: list[BookEntry] = []
+    matched = 0
+    for sheet in sheets:
+        found = _match_sheet(sheet)
+        if found is None:
+            continue
+        match, layout = found
+        matched += 1
+        dataset.sheets_read += 1
+        got = list(_SheetReader(match, layout, known).entries())
+        log.info("%s: %d entries", sheet.label, len(got))
+        entries.extend(got)
+    if matched == 0:
+        # Say what the most header-like row of the first sheet had, and what is needed.
+        try:
+            locate_columns(sheets[0], NEIS_SPECS[:1])
+        except MissingColumnsError as exc:
+            raise MissingColumnsError(
+                exc.message.replace("필요한 열이 없습니다: 독서활동상황", "필요한 열이 없습니다: 독서활동상황(또는 도서명)"),
+                path=path,
+                sheet=exc.sheet,
+                hint="NEIS 독서활동상황 내보내기 파일이거나 '성명'과 '도서명' 열이 있는 표여야 합니다",
+            ) from None
+        raise MissingColumnsError("독서활동상황 열이 있는 시트가 없습니다", path=path)
+    return entries
 
 
 def compact_title(entry: BookEntry) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .text import CLOSERS, OPENERS, PAIRS, compact, nfkc
+from .text import CLOSERS, OPENERS, PAIRS, compact, jamo, nfkc, split_volume
 
 _SEMESTER = re.compile(
     r"[(\[]\s*(?P<a>[12])\s*학기\s*[)\]]\s*:?|(?<![\w])(?P<b>[12])\s*학기\s*[:：]"
@@ -91,6 +92,7 @@ def _ends_with_volume_group(text: str) -> bool:
     return group is not None and bool(_VOLUME_ONLY.match(group[1]))
 
 
+@lru_cache(maxsize=16384)
 def _last_bracket_group(text: str) -> tuple[int, str] | None:
     """(start index, inner text) of the bracket group closing at the end of `text`, if any."""
     t = text.rstrip()
@@ -115,35 +117,55 @@ def _syllables(text: str) -> int:
     return len(compact(text))
 
 
-def _join_weak(pieces: list[str], has_author_after: list[bool], known: frozenset[str]) -> list[str]:
-    """Re-join pieces split at weak commas where they are one title (총, 균, 쇠)."""
+def _join_weak(pieces: list[str], has_author: list[bool], known: frozenset[str], authored_cell: bool) -> list[str]:
+    """Decide which weak commas are inside a title (총, 균, 쇠(…)) and which separate books.
+
+    `pieces` lie between two strong separators, so at most the last one carries an author.
+    """
+    if len(pieces) == 1:
+        return pieces
+    whole = ",".join(pieces)
+    if _is_known(whole, known):
+        return [whole]  # a catalogue title, commas and all
+    heads = pieces[:-1]
+    if has_author[-1]:
+        short_heads = all(_syllables(h) <= 2 and " " not in h.strip() for h in heads)
+        known_head = any(_is_known(h, known) for h in heads)
+        # 괴델, 에셔, 바흐(…) / 안녕, 헤이즐(…): short words before the title's last part
+        if short_heads and not known_head:
+            return [whole]
+        # In a cell whose books all carry an author, a comma before the author is inside the title
+        # (새빨간 거짓말, 통계(대럴 허프)) unless a piece is a title of its own (데미안, 어린 왕자(…)).
+        if authored_cell and not known_head:
+            return [whole]
+    # Separate books; a one-syllable piece still belongs to its neighbour (총, 균, 쇠 without author).
     out: list[str] = []
-    i = 0
-    while i < len(pieces):
-        current = pieces[i]
-        j = i + 1
-        while j < len(pieces):
-            nxt = pieces[j]
-            joined = current + "," + nxt
-            head = _syllables(current)
-            # a title from the catalogue, commas and all
-            if known and compact(_title_part(joined)) in known:
-                current = joined
-                j += 1
-                continue
-            # very short pieces are parts of one title: 총, 균, 쇠 / 안녕, 헤이즐(…)
-            if head <= 1 or _syllables(_title_part(nxt)) <= 1:
-                current = joined
-                j += 1
-                continue
-            if head <= 2 and has_author_after[j] and " " not in current.strip():
-                current = joined
-                j += 1
-                continue
-            break
-        out.append(current)
-        i = j
+    for piece in pieces:
+        if out and (_syllables(_title_part(piece)) <= 1 or _syllables(out[-1]) <= 1):
+            out[-1] = out[-1] + "," + piece
+        else:
+            out.append(piece)
     return out
+
+
+def _is_known(piece: str, known: frozenset[str]) -> bool:
+    """The piece is a catalogue title, or one retyped with a one-key slip (아의 눈부신 친구)."""
+    if not known:
+        return False
+    key = compact(split_volume(_title_part(piece))[0])
+    if key in known:
+        return True
+    if len(key) < 4:
+        return False
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    return process.extractOne(jamo(key), _known_jamo(known), scorer=OSA.distance, score_cutoff=1) is not None
+
+
+@lru_cache(maxsize=4)
+def _known_jamo(known: frozenset[str]) -> list[str]:
+    return [jamo(k) for k in known if len(k) >= 4]
 
 
 def _title_part(entry: str) -> str:
@@ -171,31 +193,46 @@ def split_title_author(entry: str) -> tuple[str, str | None]:
     return e, None
 
 
-def parse_reading_cell(cell: str, known_titles: frozenset[str] = frozenset()) -> list[ParsedEntry]:
-    """All books in one 독서활동상황 cell, in order, each with the text exactly as written."""
+def parse_reading_cell(cell: str, known_titles: frozenset[str] | None = None) -> list[ParsedEntry]:
+    """All books in one 독서활동상황 cell, in order, each with the text exactly as written.
+
+    `known_titles` (compact forms) tells which comma-separated pieces are titles of their own;
+    by default the package's catalogue of real titles.
+    """
     if not cell or not cell.strip():
         return []
+    if known_titles is None:
+        from .catalog import known_compact_titles
+
+        known_titles = known_compact_titles()
     cell = cell.replace("\r\n", "\n").replace("\r", "\n")
     entries: list[ParsedEntry] = []
-    for semester, seg in _segments(cell):
+    segments = _segments(cell)
+    parts: list[tuple[str | None, list[str]]] = []
+    for semester, seg in segments:
         points = _split_points(seg)
-        # Cut at strong separators; inside each part, weak commas decide case by case.
+        # Cut at strong separators; inside each part, weak commas are decided below.
         bounds = [-1] + [p for p, kind in points if kind == "strong"] + [len(seg)]
         for k in range(len(bounds) - 1):
             part_start, part_end = bounds[k] + 1, bounds[k + 1]
             part = seg[part_start:part_end]
+            if not compact(part):
+                continue
             weak = [p - part_start for p, kind in points if kind == "weak" and part_start <= p < part_end]
             cuts = [-1, *weak, len(part)]
-            pieces = [part[cuts[n] + 1 : cuts[n + 1]] for n in range(len(cuts) - 1)]
-            has_author = [_last_bracket_group(p) is not None for p in pieces]
-            for piece in _join_weak(pieces, has_author, known_titles):
-                text = piece.strip().strip(",，、").strip()
-                if not compact(text):
-                    continue
-                title, author = split_title_author(text)
-                entries.append(
-                    ParsedEntry(text=text, title=title, author=author, semester=semester, index=len(entries) + 1)
-                )
+            parts.append((semester, [part[cuts[n] + 1 : cuts[n + 1]] for n in range(len(cuts) - 1)]))
+    authored = [_last_bracket_group(pieces[-1]) is not None for _, pieces in parts]
+    authored_cell = all(authored)
+    for semester, pieces in parts:
+        has_author = [_last_bracket_group(p) is not None for p in pieces]
+        for piece in _join_weak(pieces, has_author, known_titles, authored_cell):
+            text = piece.strip().strip(",，、").strip()
+            if not compact(text):
+                continue
+            title, author = split_title_author(text)
+            entries.append(
+                ParsedEntry(text=text, title=title, author=author, semester=semester, index=len(entries) + 1)
+            )
     return entries
 
 

@@ -54,6 +54,7 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """Lower-case NFKC text with everything but letters and digits removed: '총, 균, 쇠' -> '총균쇠'."""
     return _NON_WORD.sub("", nfkc(text).lower())
@@ -85,7 +86,7 @@ def strip_edition(title: str) -> tuple[str, bool]:
 
 def split_volume(title: str) -> tuple[str, str | None]:
     """'토지 1권' -> ('토지', '1'); '1984' -> ('1984', None); '수학 Ⅱ' -> ('수학', '2')."""
-    t = nfkc(title).strip().lower()
+    t = re.sub(r"[.!?~…]+$", "", nfkc(title).strip().lower()).strip()
     for pattern in _VOLUME_PATTERNS:
         m = pattern.match(t)
         if not m:
@@ -185,7 +186,7 @@ def authors_compatible(a: str | None, b: str | None) -> bool | None:
     if len(short) >= 2 and (long_.endswith(short) or long_.startswith(short)):
         return True
     # J.K. 롤링 / 조앤 K. 롤링: the family name (last token) agrees
-    if len(ta[-1]) >= 2 and ta[-1] == tb[-1]:
+    if ta[-1] == tb[-1] and (len(ta[-1]) >= 2 or min(len(ta), len(tb)) == 1):
         return True
     # Typos and transliteration variants: 생텍쥐페리 / 생떽쥐베리, 도스토옙스키 / 도스토예프스키
     from rapidfuzz.distance import Levenshtein

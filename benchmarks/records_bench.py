@@ -1,0 +1,141 @@
+"""Benchmark of the duplicate-book check (run: python benchmarks/records_bench.py [--students 1000]).
+
+1. Quality on generated data: precision / recall / F1 of `ratio` (the talk's method) at its published
+   cut-off 1.72 and at its best cut-off found by sweeping every score, and of `default`, side by side.
+2. Scale: a whole school (1,000 students, ~30,000 entries) end to end through the real CLI, in a
+   fresh process each: wall time and peak memory, against the bare Kiwi cost measured in the same
+   run (a process that only loads the Kiwi model and tokenises each unique entry once).
+Prints figures only; it asserts nothing (speed is not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import combinations
+from pathlib import Path
+
+from schoolauto.records import find_duplicate_books, read_reading_exports
+from schoolauto.records.evaluate import Scores, finding_key, score_report
+from schoolauto.records.generate import generate_reading_exports, read_gold
+from schoolauto.records.methods import RatioMethod, compare_text
+
+BARE_KIWI = r"""
+import sys, json
+from kiwipiepy import Kiwi
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+kiwi = Kiwi(num_workers=-1)
+n = sum(1 for _ in kiwi.tokenize(texts))
+print(n)
+"""
+
+
+def _peak_mb(pid: int) -> float | None:
+    """VmHWM: the peak resident memory of the process since its exec (not its parent's)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of a child process, its peak polled from /proc."""
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, text=True)
+        peak = 0.0
+        while proc.poll() is None:
+            # The high-water mark only grows, so the last reading before exit is the peak.
+            peak = max(peak, _peak_mb(proc.pid) or 0.0)
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        out_f.seek(0)
+        err_f.seek(0)
+        out, err = out_f.read(), err_f.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return wall, peak, out
+
+
+def quality(students: int, seed: int, tmp: Path) -> None:
+    folder = tmp / "quality"
+    gen = generate_reading_exports(folder, students=students, seed=seed, formats=("xlsx",))
+    gold = read_gold(gen.gold)
+    ds = read_reading_exports([folder / f.name for f in gen.files])
+    print(f"\n## Quality: {gen.students} students, {len(ds.entries)} entries, {len(gold)} true pairs, "
+          f"{gen.hard_negative_pairs} hard negatives (seed {seed})")
+    default = score_report(find_duplicate_books(ds, "default"), gold)
+    ratio = RatioMethod()
+    ratio.prepare(ds.entries)
+    scored = []
+    for entries in ds.by_student().values():
+        for a, b in combinations(entries, 2):
+            s = ratio.score(compare_text(a), compare_text(b))
+            if s >= 1.3:
+                from schoolauto.records.model import Finding
+
+                key = finding_key(Finding(a.student, a, b, "similar", s, ""))
+                scored.append((s, key))
+    def at(cut: float) -> Scores:
+        found = {k for s, k in scored if s >= cut}
+        return Scores(tp=len(found & gold), fp=len(found - gold), fn=len(gold - found))
+    published = at(RatioMethod.DEFAULT_CUTOFF)
+    best_cut, best = max(((c, at(c)) for c in sorted({s for s, _ in scored})), key=lambda cs: cs[1].f1)
+    print(f"{'method':<28}{'precision':>10}{'recall':>10}{'F1':>8}{'TP':>7}{'FP':>7}{'FN':>7}")
+    for name, sc in [
+        ("ratio @1.72 (published)", published),
+        (f"ratio @{best_cut:.3f} (best F1)", best),
+        ("default", default),
+    ]:
+        print(f"{name:<28}{sc.precision:>10.4f}{sc.recall:>10.4f}{sc.f1:>8.4f}{sc.tp:>7}{sc.fp:>7}{sc.fn:>7}")
+    print(f"default vs best ratio: F1 {default.f1:.4f} vs {best.f1:.4f} (+{default.f1 - best.f1:.4f})")
+
+
+def scale(students: int, seed: int, tmp: Path) -> None:
+    folder = tmp / "school"
+    t = time.perf_counter()
+    gen = generate_reading_exports(folder, students=students, seed=seed, formats=("xlsx",))
+    ds = read_reading_exports([folder])
+    texts = sorted({compare_text(e) for e in ds.entries})
+    (tmp / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    print(f"\n## Scale: {gen.students} students, {len(gen.files)} class files, {len(ds.entries)} entries, "
+          f"{len(texts)} unique entry texts (generated in {time.perf_counter() - t:.1f} s)")
+    bare_wall, bare_rss, _ = run_measured([sys.executable, "-c", BARE_KIWI, str(tmp / "texts.json")])
+    rows = [("bare Kiwi (load + tokenise unique)", bare_wall, bare_rss)]
+    for method in ("default", "ratio"):
+        out = tmp / f"{method}.xlsx"
+        wall, rss, stdout = run_measured(
+            [sys.executable, "-m", "schoolauto", "records", "duplicates", str(folder), "--method", method,
+             "--out", str(out), "--json", str(tmp / f"{method}.json")]
+        )  # fmt: skip
+        rows.append((f"end to end, --method {method}", wall, rss))
+        print(f"  {method}: {stdout.splitlines()[0]}")
+    print(f"{'run':<40}{'wall s':>9}{'peak MB':>10}{'× bare Kiwi':>13}")
+    for name, wall, rss in rows:
+        print(f"{name:<40}{wall:>9.2f}{rss:>10.0f}{wall / bare_wall:>13.2f}")
+    print("targets: end to end ≤ 1.5 × bare Kiwi, peak memory < 500 MB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--students", type=int, default=1000, help="students in the scale run")
+    ap.add_argument("--quality-students", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as d:
+        quality(args.quality_students, args.seed, Path(d))
+        scale(args.students, args.seed, Path(d))
+
+
+if __name__ == "__main__":
+    main()
