@@ -71,8 +71,10 @@ def quality(students: int, seed: int, tmp: Path) -> None:
     gen = generate_reading_exports(folder, students=students, seed=seed, formats=("xlsx",))
     gold = read_gold(gen.gold)
     ds = read_reading_exports([folder / f.name for f in gen.files])
-    print(f"\n## Quality: {gen.students} students, {len(ds.entries)} entries, {len(gold)} true pairs, "
-          f"{gen.hard_negative_pairs} hard negatives (seed {seed})")
+    print(
+        f"\n## Quality: {gen.students} students, {len(ds.entries)} entries, {len(gold)} true pairs, "
+        f"{gen.hard_negative_pairs} hard negatives (seed {seed})"
+    )
     default = score_report(find_duplicate_books(ds, "default"), gold)
     ratio = RatioMethod()
     ratio.prepare(ds.entries)
@@ -85,9 +87,11 @@ def quality(students: int, seed: int, tmp: Path) -> None:
 
                 key = finding_key(Finding(a.student, a, b, "similar", s, ""))
                 scored.append((s, key))
+
     def at(cut: float) -> Scores:
         found = {k for s, k in scored if s >= cut}
         return Scores(tp=len(found & gold), fp=len(found - gold), fn=len(gold - found))
+
     published = at(RatioMethod.DEFAULT_CUTOFF)
     best_cut, best = max(((c, at(c)) for c in sorted({s for s, _ in scored})), key=lambda cs: cs[1].f1)
     print(f"{'method':<28}{'precision':>10}{'recall':>10}{'F1':>8}{'TP':>7}{'FP':>7}{'FN':>7}")
@@ -107,8 +111,10 @@ def scale(students: int, seed: int, tmp: Path) -> None:
     ds = read_reading_exports([folder])
     texts = sorted({compare_text(e) for e in ds.entries})
     (tmp / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    print(f"\n## Scale: {gen.students} students, {len(gen.files)} class files, {len(ds.entries)} entries, "
-          f"{len(texts)} unique entry texts (generated in {time.perf_counter() - t:.1f} s)")
+    print(
+        f"\n## Scale: {gen.students} students, {len(gen.files)} class files, {len(ds.entries)} entries, "
+        f"{len(texts)} unique entry texts (generated in {time.perf_counter() - t:.1f} s)"
+    )
     bare_wall, bare_rss, _ = run_measured([sys.executable, "-c", BARE_KIWI, str(tmp / "texts.json")])
     rows = [("bare Kiwi (load + tokenise unique)", bare_wall, bare_rss)]
     for method in ("default", "ratio"):

@@ -73,7 +73,9 @@ def build_parser() -> Parser:
         description="교사의 반복 업무를 덜어 주는 도구: 독서활동 중복 검사, 과제 미제출자, 모둠·반편성, 엑셀 보고서.",
         epilog="예: schoolauto records duplicates 독서활동.xlsx --out 중복.xlsx",
     )
-    parser.add_argument("--version", action="version", version=f"schoolauto {__version__}", help="버전을 보여 줍니다")
+    parser.add_argument(
+        "--version", action="version", version=f"schoolauto {__version__}", help="버전을 보여 줍니다"
+    )
     parser.add_argument("--debug", action="store_true", help="오류가 나면 자세한 추적 정보를 보여 줍니다")
     parser.add_argument("-v", "--verbose", action="store_true", help="진행 상황을 자세히 보여 줍니다")
     parser.add_argument("-q", "--quiet", action="store_true", help="요약 외의 출력을 줄입니다")
@@ -87,7 +89,9 @@ def build_parser() -> Parser:
 
 def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("중단되었습니다.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last net: one line, not a traceback
+    except Exception as exc:
         if debug:
             raise
         print(

@@ -97,7 +97,9 @@ def main() -> None:
         c = ws.cell(4, col, f"{{{{findings.{field}}}}}")
         c.font = Font(name=FONT, size=10)
         c.border = BOX
-        c.alignment = Alignment(vertical="top", wrap_text=field in ("reason", "a_text", "b_text", "a_where", "b_where"))
+        c.alignment = Alignment(
+            vertical="top", wrap_text=field in ("reason", "a_text", "b_text", "a_where", "b_where")
+        )
         if field == "score":
             c.number_format = "0.00"
         ws.column_dimensions[ws.cell(3, col).column_letter].width = width

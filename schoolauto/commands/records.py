@@ -32,7 +32,9 @@ def register(sub: Any) -> None:
         epilog="예: schoolauto records duplicates 3학년/ --out 중복검사.xlsx --json 중복검사.json\n"
         f"암호가 걸린 파일: 환경변수 {INPUT_PASSWORD_ENV} 에 암호를 넣거나 --ask-password 를 쓰세요.",
     )
-    d.add_argument("inputs", nargs="+", metavar="파일_또는_폴더", help="독서활동상황 파일 또는 폴더 (여러 개 가능)")
+    d.add_argument(
+        "inputs", nargs="+", metavar="파일_또는_폴더", help="독서활동상황 파일 또는 폴더 (여러 개 가능)"
+    )
     d.add_argument(
         "--method",
         choices=["default", "ratio"],
@@ -44,9 +46,13 @@ def register(sub: Any) -> None:
     d.add_argument("--json", metavar="결과.json", help="JSON 결과를 쓸 경로")
     d.add_argument("--csv", metavar="결과.csv", help="CSV 결과를 쓸 경로")
     d.add_argument("--school", default="", metavar="학교명", help="보고서 제목에 넣을 학교 이름")
-    d.add_argument("--template", metavar="서식.xlsx", help="보고서 서식 파일 (기본값: templates/records_duplicates.xlsx)")
     d.add_argument(
-        "--ask-password", action="store_true", help="입력 파일의 암호를 터미널에서 묻습니다 (환경변수가 없을 때)"
+        "--template", metavar="서식.xlsx", help="보고서 서식 파일 (기본값: templates/records_duplicates.xlsx)"
+    )
+    d.add_argument(
+        "--ask-password",
+        action="store_true",
+        help="입력 파일의 암호를 터미널에서 묻습니다 (환경변수가 없을 때)",
     )
     d.add_argument(
         "--encrypt",
@@ -63,7 +69,13 @@ def register(sub: Any) -> None:
         epilog="예: schoolauto records generate --students 90 --out-dir 가상자료 --format xlsx,csv --seed 1",
     )
     g.add_argument("--students", type=int, default=60, help="학생 수 (기본값: 60)")
-    g.add_argument("--grade", type=int, default=3, choices=[1, 2, 3], help="현재 학년: 1학년부터 이 학년까지 기록 (기본값: 3)")
+    g.add_argument(
+        "--grade",
+        type=int,
+        default=3,
+        choices=[1, 2, 3],
+        help="현재 학년: 1학년부터 이 학년까지 기록 (기본값: 3)",
+    )
     g.add_argument("--class-size", type=int, default=30, help="반당 학생 수 (기본값: 30)")
     g.add_argument("--books", type=int, default=30, help="학생당 평균 도서 수 (기본값: 30)")
     g.add_argument("--format", default="xlsx", help="파일 형식: xlsx, csv 또는 xlsx,csv (기본값: xlsx)")

@@ -108,7 +108,7 @@ def _decrypt(data: bytes, path: Path, password: str | None) -> bytes:
         office.decrypt(out)
     except (InvalidKeyError, DecryptionError) as exc:
         raise PasswordError("암호가 맞지 않습니다", path=path, hint="암호를 확인하세요") from exc
-    except Exception as exc:  # noqa: BLE001 - msoffcrypto raises bare exceptions on odd files
+    except Exception as exc:
         raise InputFileError(f"암호를 풀 수 없는 파일입니다 ({type(exc).__name__})", path=path) from exc
     return out.getvalue()
 
@@ -123,7 +123,7 @@ def _read_calamine(data: bytes, path: Path) -> list[Sheet]:
             ws = wb.get_sheet_by_name(name)
             rows = [[_cell_text(v) for v in row] for row in ws.to_python(skip_empty_area=False)]
             sheets.append(Sheet(path=path, name=name, rows=rows))
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types per format
+    except Exception as exc:
         raise InputFileError(
             "엑셀 파일을 읽을 수 없습니다: 파일이 손상되었거나 엑셀 형식이 아닙니다",
             path=path,
@@ -197,7 +197,9 @@ def _read_csv(text: str, path: Path, encoding: str) -> Sheet:
     elif sample.count(";") > sample.count(",") and sample.count(";") > 2:
         delimiter = ";"
     try:
-        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = [
+            [c.strip() for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
     except csv.Error as exc:
         raise InputFileError(f"CSV 형식이 올바르지 않습니다 ({exc})", path=path) from exc
     return Sheet(path=path, name=None, rows=rows, encoding=encoding)
@@ -229,11 +231,14 @@ def read_sheets(path: str | Path, *, password: str | None = None) -> list[Sheet]
             if not parser.tables:
                 raise InputFileError("HTML 파일 안에 표가 없습니다", path=p)
             sheets = [
-                Sheet(path=p, name=f"표{i + 1}", rows=t, encoding=encoding) for i, t in enumerate(parser.tables)
+                Sheet(path=p, name=f"표{i + 1}", rows=t, encoding=encoding)
+                for i, t in enumerate(parser.tables)
             ]
         else:
             if "\x00" in text[:1024]:
-                raise InputFileError("표 파일이 아닙니다 (이진 파일)", path=p, hint="xlsx, xls, csv 파일을 주세요")
+                raise InputFileError(
+                    "표 파일이 아닙니다 (이진 파일)", path=p, hint="xlsx, xls, csv 파일을 주세요"
+                )
             sheets = [_read_csv(text, p, encoding)]
     if not any(any(c for c in row) for s in sheets for row in s.rows):
         raise InputFileError("빈 파일입니다: 내용이 있는 셀이 없습니다", path=p)
@@ -359,9 +364,7 @@ def iter_records(match: HeaderMatch) -> Iterator[Record]:
         yield Record(values=values, row=idx + 1, sheet=match.sheet)
 
 
-def read_table(
-    path: str | Path, specs: Sequence[ColumnSpec], *, password: str | None = None
-) -> list[Record]:
+def read_table(path: str | Path, specs: Sequence[ColumnSpec], *, password: str | None = None) -> list[Record]:
     """The records of the first sheet of `path` that has all required columns."""
     sheets = read_sheets(path, password=password)
     first_error: MissingColumnsError | None = None

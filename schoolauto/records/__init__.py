@@ -1,7 +1,7 @@
 """Record-book (학교생활기록부) checks. First: the same book listed twice in 독서활동상황.
 
-    from schoolauto.records import read_reading_exports, find_duplicate_books
-    report = find_duplicate_books(read_reading_exports(["exports/"]))
+from schoolauto.records import read_reading_exports, find_duplicate_books
+report = find_duplicate_books(read_reading_exports(["exports/"]))
 """
 
 from .duplicates import find_duplicate_books

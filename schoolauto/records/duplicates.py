@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+
 from .methods import DuplicateMethod, get_method
 from .model import DuplicateReport, Finding, ReadingDataset
 

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from ..errors import UsageError
 from ..fileio import check_writable, write_bytes_atomic
 from .catalog import Book, load_books, load_lookalikes
-from .text import _CHO, _JONG, _JUNG, _HANGUL_BASE, compact, split_volume
+from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume
 
 SUBJECTS = ["공통", "국어", "영어", "수학", "사회", "과학", "정보", "진로"]
 HEADER = ["번  호", "성  명", "학  년", "과목 또는 영역", "독서활동 상황"]
@@ -147,7 +147,9 @@ def _volume_variant(title: str, rng: random.Random) -> str:
 def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
     """(entry text, variant label): the same book retyped the way teachers retype."""
     title, author = book.title, book.author
-    ops = rng.sample(["space", "typo", "author", "brackets", "punct", "volume", "fullwidth"], k=rng.choice([1, 1, 2]))
+    ops = rng.sample(
+        ["space", "typo", "author", "brackets", "punct", "volume", "fullwidth"], k=rng.choice([1, 1, 2])
+    )
     labels = []
     auth: str | None = author
     for op in ops:
@@ -215,7 +217,9 @@ def hard_negative(
         # with no author written on the original, nobody could tell these apart: not a fair negative
         return Book(book.title, fake_author, book.category), "same_title_other_author"
     if r < 0.75:
-        prefix = rng.choice(["10대를 위한 ", "청소년을 위한 ", "처음 읽는 ", "만화로 보는 ", "그림으로 읽는 "])
+        prefix = rng.choice(
+            ["10대를 위한 ", "청소년을 위한 ", "처음 읽는 ", "만화로 보는 ", "그림으로 읽는 "]
+        )
         return Book(prefix + book.title, book.author, book.category), "containment"
     other = _other_syllable(book.title, rng)
     if other and compact(other) != compact(book.title):
@@ -252,7 +256,9 @@ def plan_students(
         plan = StudentPlan(klass=klass, number=number, name=fake.name())
         n_books = max(4, int(rng.gauss(books_per_student, books_per_student / 6)))
         chosen = rng.sample(catalogue, k=min(n_books, len(catalogue)))
-        placed = [Placed(_book_id(b), f"{b.title}({b.author})" if rng.random() > 0.03 else b.title) for b in chosen]
+        placed = [
+            Placed(_book_id(b), f"{b.title}({b.author})" if rng.random() > 0.03 else b.title) for b in chosen
+        ]
         extra: list[Placed] = []
         for b, first in zip(chosen, placed, strict=True):
             if rng.random() < duplicate_rate:
@@ -286,19 +292,21 @@ def _cell_text(by_sem: dict[int, list[Placed]]) -> tuple[str, list[Placed]]:
     return " ".join(parts), order
 
 
-def _layout_rows(plan_list: list[StudentPlan], year: int, grade: int, klass: int):
+def _layout_rows(
+    plan_list: list[StudentPlan], year: int, grade: int, klass: int
+) -> tuple[list[list[object]], list[tuple[int, list[Placed], StudentPlan] | None], list[tuple[int, int]]]:
     """Sheet rows for one class, and for each data row the placed entries in cell order."""
-    title = [f"{year}학년도 {grade}학년 {klass}반 독서활동상황"]
-    rows: list[list[object]] = [title, [f"출력일: {year}-11-20"], HEADER]
+    title: list[object] = [f"{year}학년도 {grade}학년 {klass}반 독서활동상황"]
+    rows: list[list[object]] = [title, [f"출력일: {year}-11-20"], list(HEADER)]
     meta: list[tuple[int, list[Placed], StudentPlan] | None] = [None, None, None]
     merges: list[tuple[int, int]] = []
     data_rows = 0
     for plan in plan_list:
         first = True
         start = len(rows) + 1
-        for (g, subject) in sorted(plan.cells):
+        for g, subject in sorted(plan.cells):
             if data_rows and data_rows % PAGE_ROWS == 0:
-                rows.append(HEADER)
+                rows.append(list(HEADER))
                 meta.append(None)
                 if not first:
                     merges.append((start, len(rows) - 1))
@@ -366,9 +374,9 @@ def generate_reading_exports(
         for m in meta:
             if m is None:
                 continue
-            row, order, plan = m
-            for idx, p in enumerate(order, start=1):
-                by_student.setdefault(plan.number, []).append((row, idx, p))
+            row, order, owner = m
+            for idx, placed in enumerate(order, start=1):
+                by_student.setdefault(owner.number, []).append((row, idx, placed))
         for number, items in by_student.items():
             n_entries += len(items)
             name = next(p.name for p in plan_list if p.number == number)
@@ -378,10 +386,26 @@ def generate_reading_exports(
                     (ra, ia, pa), (rb, ib, pb) = items[i], items[j]
                     if pa.book_id == pb.book_id:
                         variant = pb.variant if pb.variant != "original" else pa.variant
-                        gold_rows.append([names[k], k, number, name, ra, ia, pa.text, rb, ib, pb.text, variant])
+                        gold_rows.append(
+                            [names[k], k, number, name, ra, ia, pa.text, rb, ib, pb.text, variant]
+                        )
     buf = io.StringIO(newline="")
     w = csv.writer(buf)
-    w.writerow(["file", "class", "number", "name", "row_a", "index_a", "text_a", "row_b", "index_b", "text_b", "variant"])
+    w.writerow(
+        [
+            "file",
+            "class",
+            "number",
+            "name",
+            "row_a",
+            "index_a",
+            "text_a",
+            "row_b",
+            "index_b",
+            "text_b",
+            "variant",
+        ]
+    )
     w.writerows(gold_rows)
     gold = write_bytes_atomic(out / "gold.csv", buf.getvalue().encode("utf-8-sig"), overwrite=overwrite)
     return GeneratedExports(

@@ -28,7 +28,6 @@ from .text import (
     compact,
     main_author,
     nfkc,
-    split_volume,
     strip_edition,
     syllable_diff,
     title_key,
@@ -91,6 +90,7 @@ def describe_difference(a: BookEntry, b: BookEntry) -> str:
     if _SPACE.sub("", raw_a) == _SPACE.sub("", raw_b) and raw_a != raw_b:
         reasons.append("띄어쓰기 차이")
     else:
+
         def unbracket(s: str) -> str:
             return _SPACE.sub("", s.translate({ord(c): None for c in BRACKET_CHARS}))
 
@@ -98,15 +98,15 @@ def describe_difference(a: BookEntry, b: BookEntry) -> str:
             reasons.append("문장부호 차이")
         if any(c in BRACKET_CHARS for c in raw_a + raw_b) and unbracket(raw_a) == unbracket(raw_b):
             reasons.append("괄호 표기 차이")
-        if _SPACE.sub("", raw_a) != _SPACE.sub("", raw_b) and _SPACE.sub("", raw_a).lower() == _SPACE.sub(
-            "", raw_b
-        ).lower():
+        if (
+            _SPACE.sub("", raw_a) != _SPACE.sub("", raw_b)
+            and _SPACE.sub("", raw_a).lower() == _SPACE.sub("", raw_b).lower()
+        ):
             reasons.append("대소문자 차이")
-    if ka.volume == kb.volume and ka.volume is not None:
-        va, vb = split_volume(strip_edition(raw_a)[0])[0], split_volume(strip_edition(raw_b)[0])[0]
-        if compact(raw_a) != compact(raw_b) or (va != raw_a.strip() and raw_a.replace(" ", "") != raw_b.replace(" ", "")):
-            if compact(raw_a) != compact(raw_b):
-                reasons.append("권 표기 차이")
+    if ka.volume is not None and ka.volume == kb.volume and ka.compact == kb.compact:
+        # 토지 1 / 토지 1권 / 토지(1): the same volume written differently
+        if compact(strip_edition(raw_a)[0]) != compact(strip_edition(raw_b)[0]):
+            reasons.append("권 표기 차이")
     if ka.edition != kb.edition:
         reasons.append("판 표기 차이")
     if ka.compact != kb.compact:

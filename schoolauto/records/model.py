@@ -25,7 +25,9 @@ class StudentRef:
         if self.student_id:
             parts.append(self.student_id)
         elif self.klass or self.number:
-            parts.append(f"{self.klass + '반 ' if self.klass else ''}{self.number + '번' if self.number else ''}".strip())
+            parts.append(
+                f"{self.klass + '반 ' if self.klass else ''}{self.number + '번' if self.number else ''}".strip()
+            )
         parts.append(self.name)
         return " ".join(parts)
 

@@ -27,12 +27,22 @@ _STUDENT_SPECS = [
     ColumnSpec("year", ("학년도",), required=False),
     ColumnSpec("grade", ("학년",), required=False),
     ColumnSpec("semester", ("학기",), required=False),
-    ColumnSpec("subject", ("과목 또는 영역", "과목또는영역", "과목", "영역", "과목/영역", "교과"), required=False),
+    ColumnSpec(
+        "subject", ("과목 또는 영역", "과목또는영역", "과목", "영역", "과목/영역", "교과"), required=False
+    ),
 ]
 NEIS_SPECS = [
     ColumnSpec(
         "reading",
-        ("독서활동상황", "독서활동 상황", "독서활동", "독서 활동", "독서기록", "도서명 및 저자", "독서활동내용"),
+        (
+            "독서활동상황",
+            "독서활동 상황",
+            "독서활동",
+            "독서 활동",
+            "독서기록",
+            "도서명 및 저자",
+            "독서활동내용",
+        ),
         label="독서활동상황",
     ),
     *_STUDENT_SPECS,
@@ -238,7 +248,9 @@ def read_reading_exports(paths: Iterable[str | Path], *, password: str | None = 
     return dataset
 
 
-def _read_file(path: Path, password: str | None, known: frozenset[str], dataset: ReadingDataset) -> list[BookEntry]:
+def _read_file(
+    path: Path, password: str | None, known: frozenset[str], dataset: ReadingDataset
+) -> list[BookEntry]:
     sheets = read_sheets(path, password=password)
     entries: list[BookEntry] = []
     matched = 0
@@ -258,7 +270,9 @@ def _read_file(path: Path, password: str | None, known: frozenset[str], dataset:
             locate_columns(sheets[0], NEIS_SPECS[:1])
         except MissingColumnsError as exc:
             raise MissingColumnsError(
-                exc.message.replace("필요한 열이 없습니다: 독서활동상황", "필요한 열이 없습니다: 독서활동상황(또는 도서명)"),
+                exc.message.replace(
+                    "필요한 열이 없습니다: 독서활동상황", "필요한 열이 없습니다: 독서활동상황(또는 도서명)"
+                ),
                 path=path,
                 sheet=exc.sheet,
                 hint="NEIS 독서활동상황 내보내기 파일이거나 '성명'과 '도서명' 열이 있는 표여야 합니다",

@@ -14,9 +14,7 @@ from functools import lru_cache
 
 from .text import CLOSERS, OPENERS, PAIRS, compact, jamo, nfkc, split_volume
 
-_SEMESTER = re.compile(
-    r"[(\[]\s*(?P<a>[12])\s*학기\s*[)\]]\s*:?|(?<![\w])(?P<b>[12])\s*학기\s*[:：]"
-)
+_SEMESTER = re.compile(r"[(\[]\s*(?P<a>[12])\s*학기\s*[)\]]\s*:?|(?<![\w])(?P<b>[12])\s*학기\s*[:：]")
 _VOLUME_ONLY = re.compile(r"^\s*(?:제?\s*\d{1,3}\s*(?:권|부|편)?|[상중하](?:권)?|[ivx]+|[ⅰ-ⅹⅠ-Ⅹ])\s*$", re.I)
 _EDITION_ONLY = re.compile(
     r"^\s*(?:개정\s*증보판|개정판|증보판|특별판|보급판|완역판|완역본|양장본?|반양장|리커버.*|한정판|최신판|합본|\d+\s*주년.*|[a-z ]*edition)\s*$",
@@ -61,7 +59,7 @@ def _split_points(text: str) -> list[tuple[int, str]]:
     points = []
     stack: list[str] = []
     for i, ch in enumerate(text):
-        if ch in _OPENER_SET and ch not in ("“", "‘") or (ch in ("“", "‘")):
+        if (ch in _OPENER_SET and ch not in ("“", "‘")) or (ch in ("“", "‘")):
             if ch in ("“", "‘") and stack and stack[-1] == ch:
                 stack.pop()
             else:
@@ -117,7 +115,9 @@ def _syllables(text: str) -> int:
     return len(compact(text))
 
 
-def _join_weak(pieces: list[str], has_author: list[bool], known: frozenset[str], authored_cell: bool) -> list[str]:
+def _join_weak(
+    pieces: list[str], has_author: list[bool], known: frozenset[str], authored_cell: bool
+) -> list[str]:
     """Decide which weak commas are inside a title (총, 균, 쇠(…)) and which separate books.
 
     `pieces` lie between two strong separators, so at most the last one carries an author.

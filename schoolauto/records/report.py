@@ -59,7 +59,9 @@ def finding_rows(report: DuplicateReport) -> list[dict[str, Any]]:
     return rows
 
 
-def build_workbook(report: DuplicateReport, *, school_name: str = "", template: str | Path = TEMPLATE) -> TemplateReport:
+def build_workbook(
+    report: DuplicateReport, *, school_name: str = "", template: str | Path = TEMPLATE
+) -> TemplateReport:
     counts = report.counts()
     doc = TemplateReport(template)
     doc.fill(
@@ -85,7 +87,15 @@ def csv_rows(report: DuplicateReport) -> list[list[Any]]:
     out = []
     for f in report.findings:
         st = f.student
-        row: list[Any] = [st.klass, st.number, st.name, st.student_id, KIND_LABELS[f.kind], round(f.score, 4), f.reason]
+        row: list[Any] = [
+            st.klass,
+            st.number,
+            st.name,
+            st.student_id,
+            KIND_LABELS[f.kind],
+            round(f.score, 4),
+            f.reason,
+        ]
         for e in (f.a, f.b):
             s = e.source
             row += [e.text, s.file, s.sheet, s.row, s.grade, s.semester, s.subject]

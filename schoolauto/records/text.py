@@ -42,10 +42,27 @@ _NON_WORD = re.compile(r"[^0-9a-z\uac00-\ud7a3\u3131-\u318e\u4e00-\u9fff]+")
 _DIGITS = re.compile(r"\d+")
 
 # Role words after a name in the author part: 헤르만 헤세 저 / 지음 / 글 / 옮김 ...
-_ROLE_MAIN = ("글·그림", "글그림", "글, 그림", "공저", "편저", "편역", "저자", "지음", "원작", "엮음", "저", "글", "편", "엮")
+_ROLE_MAIN = (
+    "글·그림",
+    "글그림",
+    "글, 그림",
+    "공저",
+    "편저",
+    "편역",
+    "저자",
+    "지음",
+    "원작",
+    "엮음",
+    "저",
+    "글",
+    "편",
+    "엮",
+)
 _ROLE_OTHER = ("옮김", "번역", "역자", "역", "그림", "감수", "해설", "사진", "각색", "기획")
 _ROLE_RE = re.compile(
-    r"\s*(?:" + "|".join(re.escape(w) for w in sorted(_ROLE_MAIN + _ROLE_OTHER, key=len, reverse=True)) + r")\s*$"
+    r"\s*(?:"
+    + "|".join(re.escape(w) for w in sorted(_ROLE_MAIN + _ROLE_OTHER, key=len, reverse=True))
+    + r")\s*$"
 )
 _ETAL = re.compile(r"\s*(?:외|등)\s*(?:\d+\s*(?:명|인))?\s*$")
 

@@ -128,7 +128,7 @@ class TemplateReport:
         self.template_path = find_template(template)
         try:
             self.wb: Workbook = load_workbook(self.template_path)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken template
+        except Exception as exc:
             raise ReportError(
                 f"보고서 서식 파일을 열 수 없습니다 ({type(exc).__name__})", path=self.template_path
             ) from exc
@@ -209,7 +209,9 @@ class TemplateReport:
                         fields[cell.column] = m.group(2)
             if fields:
                 return row[0].row, fields
-        raise ReportError(f"서식의 '{sheet_name}' 시트에 표 '{table}' 자리가 없습니다", path=self.template_path)
+        raise ReportError(
+            f"서식의 '{sheet_name}' 시트에 표 '{table}' 자리가 없습니다", path=self.template_path
+        )
 
     def fill_table(
         self,
@@ -251,8 +253,12 @@ class TemplateReport:
             ws.print_title_rows = f"{header}:{header}"
             if autofilter:
                 first_col = min(fields)
-                last_col = max(max(fields), ws.max_column if ws.max_column <= max(fields) + 2 else max(fields))
-                ws.auto_filter.ref = f"{get_column_letter(first_col)}{header}:{get_column_letter(last_col)}{max(last, start)}"
+                last_col = max(
+                    max(fields), ws.max_column if ws.max_column <= max(fields) + 2 else max(fields)
+                )
+                ws.auto_filter.ref = (
+                    f"{get_column_letter(first_col)}{header}:{get_column_letter(last_col)}{max(last, start)}"
+                )
         ws.print_area = f"A1:{get_column_letter(ws.max_column)}{max(last, start)}"
         return last
 

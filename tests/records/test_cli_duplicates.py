@@ -25,7 +25,9 @@ def export(tmp_path: Path) -> Path:
 def test_all_outputs(run_cli, export: Path, tmp_path: Path) -> None:
     before = export.read_bytes()
     out, js, cs = tmp_path / "r.xlsx", tmp_path / "r.json", tmp_path / "r.csv"
-    r = run_cli("records", "duplicates", export, "--out", out, "--json", js, "--csv", cs, "--school", "한빛고")
+    r = run_cli(
+        "records", "duplicates", export, "--out", out, "--json", js, "--csv", cs, "--school", "한빛고"
+    )
     assert r.code == 0, r.err
     assert r.out.splitlines()[0] == "학생 2명, 도서 10건을 검사했습니다: 중복 3건 (완전 중복 1, 유사 2)"
     assert export.read_bytes() == before  # input untouched
@@ -65,7 +67,10 @@ def test_all_outputs(run_cli, export: Path, tmp_path: Path) -> None:
 def test_prints_findings_without_outputs(run_cli, export: Path) -> None:
     r = run_cli("records", "duplicates", export)
     assert r.code == 0
-    assert "- 2반 1번 홍길동: [유사] 수학의 역사(칼 보이어)  ↔  수학의 역샤(칼 보이어)  (오타 의심: 사↔샤)" in r.out
+    assert (
+        "- 2반 1번 홍길동: [유사] 수학의 역사(칼 보이어)  ↔  수학의 역샤(칼 보이어)  (오타 의심: 사↔샤)"
+        in r.out
+    )
 
 
 def test_ratio_method(run_cli, export: Path, tmp_path: Path) -> None:
@@ -78,7 +83,7 @@ def test_ratio_method(run_cli, export: Path, tmp_path: Path) -> None:
 
 
 def test_formula_injection_is_written_as_text(run_cli, tmp_path: Path) -> None:
-    rows = [["성명", "독서활동 상황"], ["=HYPERLINK(\"x\")", "(1학기) =cmd|calc(해커), =cmd|calc(해커)"]]
+    rows = [["성명", "독서활동 상황"], ['=HYPERLINK("x")', "(1학기) =cmd|calc(해커), =cmd|calc(해커)"]]
     src = write_csv(tmp_path / "evil.csv", rows, "utf-8")
     out, cs = tmp_path / "r.xlsx", tmp_path / "r.csv"
     assert run_cli("records", "duplicates", src, "--out", out, "--csv", cs).code == 0
@@ -86,10 +91,12 @@ def test_formula_injection_is_written_as_text(run_cli, tmp_path: Path) -> None:
     assert ws["D4"].value == '=HYPERLINK("x")' and ws["D4"].data_type == "s"
     assert ws["I4"].data_type == "s"
     (row,) = list(csv.reader(cs.read_text(encoding="utf-8-sig").splitlines()))[1:]
-    assert row[2] == "'=HYPERLINK(\"x\")"
+    assert row[2] == '\'=HYPERLINK("x")'
 
 
-def test_encrypted_output_and_input(run_cli, export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_encrypted_output_and_input(
+    run_cli, export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import msoffcrypto
 
     out = tmp_path / "locked-report.xlsx"
@@ -104,7 +111,10 @@ def test_encrypted_output_and_input(run_cli, export: Path, tmp_path: Path, monke
     assert r.err.startswith("오류: 파일 locked-in.xlsx: 암호가 걸린 파일입니다")
     monkeypatch.setenv("SCHOOLAUTO_INPUT_PASSWORD", "wrong")
     r = run_cli("records", "duplicates", locked)
-    assert (r.code, r.err.strip()) == (1, "오류: 파일 locked-in.xlsx: 암호가 맞지 않습니다 (암호를 확인하세요)")
+    assert (r.code, r.err.strip()) == (
+        1,
+        "오류: 파일 locked-in.xlsx: 암호가 맞지 않습니다 (암호를 확인하세요)",
+    )
     monkeypatch.setenv("SCHOOLAUTO_INPUT_PASSWORD", "in-pw")
     assert run_cli("records", "duplicates", locked).code == 0
 
@@ -113,7 +123,11 @@ def test_encrypted_output_and_input(run_cli, export: Path, tmp_path: Path, monke
     ("make", "code", "message"),
     [
         (lambda d: d / "nope.xlsx", 1, "오류: 파일 nope.xlsx: 파일이 없습니다 (경로를 확인하세요)"),
-        (lambda d: _write(d / "empty.csv", b""), 1, "오류: 파일 empty.csv: 빈 파일입니다 (내용이 있는 파일을 주세요)"),
+        (
+            lambda d: _write(d / "empty.csv", b""),
+            1,
+            "오류: 파일 empty.csv: 빈 파일입니다 (내용이 있는 파일을 주세요)",
+        ),
         (
             lambda d: _write(d / "broken.xlsx", b"PK\x03\x04 not really a workbook"),
             1,
@@ -121,7 +135,10 @@ def test_encrypted_output_and_input(run_cli, export: Path, tmp_path: Path, monke
             "(엑셀에서 열어 다른 이름으로(xlsx) 저장한 뒤 다시 시도하세요)",
         ),
         (
-            lambda d: _write(d / "latin.csv", "성명,독서활동 상황\n홍길동,데미안\n".encode("utf-16-le")[2:] + b"\xff\xfe\xd8"),
+            lambda d: _write(
+                d / "latin.csv",
+                "성명,독서활동 상황\n홍길동,데미안\n".encode("utf-16-le")[2:] + b"\xff\xfe\xd8",
+            ),
             1,
             "오류: 파일 latin.csv: 글자 인코딩을 알 수 없습니다: UTF-8 도 CP949(EUC-KR)도 아닙니다 "
             "(엑셀에서 'CSV UTF-8' 형식으로 다시 저장하세요)",

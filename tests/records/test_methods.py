@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from schoolauto.errors import UsageError
 from schoolauto.records.methods import NormalizedJamoMethod, RatioMethod, get_method
 from schoolauto.records.model import BookEntry, Source, StudentRef
 from schoolauto.records.parse import parse_reading_cell
-from schoolauto.errors import UsageError
 
 STUDENT = StudentRef(key=("n", "홍길동"), name="홍길동")
 
@@ -34,7 +34,12 @@ SAME = [
     ("데미안(헤르만 헤세)", "데미안(헤세)", "similar", "저자 표기 차이"),
     ("데미안(헤르만 헤세 지음)", "데미안(헤르만 헤세)", "exact", "저자 표기 차이"),
     ("어린 왕자(생텍쥐페리)", "어린 왕자", "similar", "저자 누락"),
-    ("해리 포터와 마법사의 돌(J.K. 롤링)", "해리 포터와 마법사의 돌(조앤 K. 롤링)", "similar", "저자 표기 차이"),
+    (
+        "해리 포터와 마법사의 돌(J.K. 롤링)",
+        "해리 포터와 마법사의 돌(조앤 K. 롤링)",
+        "similar",
+        "저자 표기 차이",
+    ),
 ]
 
 DIFFERENT = [
@@ -50,7 +55,9 @@ DIFFERENT = [
 
 
 @pytest.mark.parametrize(("a", "b", "kind", "reason"), SAME)
-def test_default_finds_retyped_duplicates(default: NormalizedJamoMethod, a: str, b: str, kind: str, reason: str) -> None:
+def test_default_finds_retyped_duplicates(
+    default: NormalizedJamoMethod, a: str, b: str, kind: str, reason: str
+) -> None:
     m = default.compare(entry(a), entry(b))
     assert m is not None
     assert m.kind == kind
@@ -82,11 +89,14 @@ def test_ratio_cutoff_and_kinds(ratio: RatioMethod) -> None:
     # the reference method misses a retyped author form...
     assert ratio.compare(entry("데미안(헤르만 헤세)"), entry("데미안(헤세 저)")) is None
     # ...and merges a sequel
-    assert ratio.compare(entry("미움받을 용기(기시미 이치로)"), entry("미움받을 용기 2(기시미 이치로)")) is not None
+    assert (
+        ratio.compare(entry("미움받을 용기(기시미 이치로)"), entry("미움받을 용기 2(기시미 이치로)"))
+        is not None
+    )
 
 
 def test_unknown_method_and_bad_cutoff() -> None:
     with pytest.raises(UsageError, match="알 수 없는 방법입니다: fuzzy"):
         get_method("fuzzy")
-    with pytest.raises(UsageError, match="--cutoff 는 1.0 과 2.0 사이여야 합니다"):
+    with pytest.raises(UsageError, match=r"--cutoff 는 1\.0 과 2\.0 사이여야 합니다"):
         RatioMethod(cutoff=2.5)

@@ -28,7 +28,15 @@ EXPECTED = [
 def summary(path: Path) -> list[tuple[object, ...]]:
     ds = read_reading_exports([path])
     return [
-        (e.student.name, e.source.row, e.source.index, e.text, e.source.grade, e.source.semester, e.source.subject)
+        (
+            e.student.name,
+            e.source.row,
+            e.source.index,
+            e.text,
+            e.source.grade,
+            e.source.semester,
+            e.source.subject,
+        )
         for e in ds.entries
     ]
 
@@ -70,7 +78,10 @@ def test_folder_and_several_files(tmp_path: Path) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()
     write_xlsx(folder / "2반.xlsx", CLASS_ROWS)
-    other = [r if r[:1] != ["2026학년도 3학년 2반 독서활동상황"] else ["2026학년도 3학년 5반 독서활동상황"] for r in CLASS_ROWS]
+    other = [
+        r if r[:1] != ["2026학년도 3학년 2반 독서활동상황"] else ["2026학년도 3학년 5반 독서활동상황"]
+        for r in CLASS_ROWS
+    ]
     write_csv(folder / "5반.csv", other, "cp949")
     (folder / "~$2반.xlsx").write_bytes(b"lock file")
     ds = read_reading_exports([folder])
@@ -145,5 +156,8 @@ def test_missing_columns_names_found_and_needed(tmp_path: Path) -> None:
 
 def test_missing_student_column(tmp_path: Path) -> None:
     p = write_xlsx(tmp_path / "x.xlsx", [["학년", "독서활동 상황"], [1, "(1학기) 데미안(헤르만 헤세)"]])
-    with pytest.raises(MissingColumnsError, match="학생을 알 수 있는 열이 없습니다: 성명 또는 학번 / 찾은 열: 학년, 독서활동 상황"):
+    with pytest.raises(
+        MissingColumnsError,
+        match="학생을 알 수 있는 열이 없습니다: 성명 또는 학번 / 찾은 열: 학년, 독서활동 상황",
+    ):
         read_reading_exports([p])
