@@ -128,9 +128,15 @@ def _join_weak(
     if _is_known(whole, known):
         return [whole]  # a catalogue title, commas and all
     heads = pieces[:-1]
+    known_heads = [i for i, h in enumerate(heads) if _is_known(h, known)]
+    if known_heads and has_author[-1] and known_heads[-1] + 1 < len(pieces) - 1:
+        # '눈먼 시계공, 그건, 사랑이었네(한비야)': split after the known title, decide the rest anew
+        k = known_heads[-1] + 1
+        head_part = _join_weak(pieces[:k], has_author[:k], known, authored_cell)
+        return head_part + _join_weak(pieces[k:], has_author[k:], known, authored_cell)
     if has_author[-1]:
         short_heads = all(_syllables(h) <= 2 and " " not in h.strip() for h in heads)
-        known_head = any(_is_known(h, known) for h in heads)
+        known_head = bool(known_heads)
         # 괴델, 에셔, 바흐(…) / 안녕, 헤이즐(…): short words before the title's last part
         if short_heads and not known_head:
             return [whole]
