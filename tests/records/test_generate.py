@@ -19,7 +19,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_layout_quirks(generated) -> None:
-    out, gen = generated
+    out, _ = generated
     sheet = read_sheets(out / "2026_3학년_1반_독서활동상황.xlsx")[0]
     assert sheet.rows[0][0] == "2026학년도 3학년 1반 독서활동상황"
     assert sheet.rows[2][:5] == ["번  호", "성  명", "학  년", "과목 또는 영역", "독서활동 상황"]

@@ -78,7 +78,7 @@ def test_save_never_overwrites_and_encrypts(template: Path, tmp_path: Path) -> N
 
 
 def test_missing_template_and_table(tmp_path: Path, template: Path) -> None:
-    with pytest.raises(ReportError, match="보고서 서식 파일 nope.xlsx 을\\(를\\) 찾을 수 없습니다"):
+    with pytest.raises(ReportError, match=r"보고서 서식 파일 nope\.xlsx 을\(를\) 찾을 수 없습니다"):
         TemplateReport("nope")
     with pytest.raises(ReportError, match="표 'things' 자리가 없습니다"):
         TemplateReport(template).fill_table("목록", "things", [])
