@@ -285,11 +285,15 @@ class NormalizedJamoMethod:
         if jd == 2 and short >= 7 and sd == 2 and authors is not False:
             return score  # two one-key slips in a long title, in different syllables
         if jd <= 3 and la != lb and Levenshtein.distance(ka.compact, kb.compact) == 1 and short >= 5:
-            # a syllable dropped or doubled inside a long title; at either end it is another title
-            da, db = syllable_diff(ka.compact, kb.compact)
-            longer = ka.compact if la > lb else kb.compact
-            inner = longer.find(da or db)
-            if authors is True and 0 < inner < len(longer) - 1:
+            # One syllable dropped or doubled while typing, with the author agreeing. Inside the title
+            # (수학의역사 / 수학역사) from 5 syllables; at an end only from 6, since a word added at
+            # an end usually makes another title (정의란 무엇인가 / 10대를 위한 정의란 무엇인가).
+            longer, shorter = (ka.compact, kb.compact) if la > lb else (kb.compact, ka.compact)
+            i = 0
+            while i < len(shorter) and longer[i] == shorter[i]:
+                i += 1
+            interior = 0 < i < len(shorter)
+            if authors is True and (interior or short >= 6):
                 return score
         return None
 
