@@ -1,0 +1,262 @@
+"""Baselines: random assignment, and greedy placement + swap local search (what 반편성 programs do).
+
+Both respect sizes, apart/together/fixed rules and no-lone-member rules when they can (violations
+carry a large penalty during the search; a final assignment that still breaks a rule is reported
+as such by `check_constraints`). They give no proof of quality: `bound` is None.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+
+from ..errors import SolverError
+from .blocks import Blocks, make_blocks
+from .problem import Problem
+from .result import Result, make_result
+
+PENALTY = 1e4
+
+
+class _State:
+    """Incremental bookkeeping of a block assignment, so a move is scored in O(values)."""
+
+    def __init__(self, problem: Problem, blocks: Blocks, groups: list[int]) -> None:
+        self.p = problem
+        self.blocks = blocks
+        G = problem.n_groups
+        self.G = G
+        self.groups = list(groups)
+        attrs = list(dict.fromkeys([*problem.balance, *problem.similar, *(a for a, _ in problem.no_alone)]))
+        self.attrs = attrs
+        self.values = {a: problem.values(a) for a in attrs}
+        self.vindex = {a: {v: k for k, v in enumerate(self.values[a])} for a in attrs}
+        # per block: attribute -> [(value index, count)]
+        self.bvals: list[dict[str, list[tuple[int, int]]]] = []
+        for blk in blocks.blocks:
+            d: dict[str, list[tuple[int, int]]] = {}
+            for a in attrs:
+                col = problem.categorical[a]
+                per: dict[int, int] = {}
+                for i in blk.members:
+                    k = self.vindex[a][col[i]]
+                    per[k] = per.get(k, 0) + 1
+                d[a] = list(per.items())
+            self.bvals.append(d)
+        self.means = {
+            a: [sum(1 for x in problem.categorical[a] if x == v) / G for v in self.values[a]] for a in attrs
+        }
+        self.num_attrs = list(problem.numeric_balance)
+        self.bnum: list[list[float]] = []
+        mus = {a: sum(problem.numeric[a]) / problem.n for a in self.num_attrs}
+        for blk in blocks.blocks:
+            self.bnum.append(
+                [sum(problem.numeric[a][i] - mus[a] for i in blk.members) for a in self.num_attrs]
+            )
+        self.avg = problem.n / G
+        self.alone = [(a, self.vindex[a][v]) for a, v in problem.no_alone if v in self.vindex[a]]
+        self.block_sets: list[list[int]] = [[] for _ in blocks.blocks]
+        for s, (bs, _c) in enumerate(blocks.apart_sets):
+            for b in bs:
+                self.block_sets[b].append(s)
+        self.counts = {a: [[0] * G for _ in self.values[a]] for a in attrs}
+        self.seats = [0] * G
+        self.sums = [[0.0] * G for _ in self.num_attrs]
+        self.apart = [[0] * G for _ in blocks.apart_sets]
+        for b, g in enumerate(self.groups):
+            self._add(b, g, 1)
+
+    def _add(self, b: int, g: int, sign: int) -> None:
+        for a in self.attrs:
+            for k, n in self.bvals[b][a]:
+                self.counts[a][k][g] += sign * n
+        self.seats[g] += sign * self.blocks.blocks[b].seats
+        for j in range(len(self.num_attrs)):
+            self.sums[j][g] += sign * self.bnum[b][j]
+        for s in self.block_sets[b]:
+            self.apart[s][g] += sign
+
+    def group_cost(self, g: int) -> float:
+        p = self.p
+        cost = 0.0
+        for a, w in p.balance.items():
+            cs, ms = self.counts[a], self.means[a]
+            cost += w * sum((cs[k][g] - ms[k]) ** 2 for k in range(len(cs)))
+        for j, a in enumerate(self.num_attrs):
+            cost += p.numeric_balance[a] * abs(self.sums[j][g]) / self.avg
+        for a, w in p.similar.items():
+            cost += w * sum(1 for row in self.counts[a] if row[g] > 0)
+        viol = max(0, self.seats[g] - p.max_size) + max(0, p.min_size - self.seats[g])
+        viol += sum(1 for a, k in self.alone if self.counts[a][k][g] == 1)
+        for row in self.apart:
+            if row[g] > 1:
+                viol += row[g] * (row[g] - 1) // 2
+        return cost + PENALTY * viol
+
+    def total(self) -> float:
+        return sum(self.group_cost(g) for g in range(self.G))
+
+    def allowed(self, b: int, g: int) -> bool:
+        fixed = self.blocks.blocks[b].fixed
+        return fixed is None or fixed == g
+
+    def move_delta(self, b: int, h: int) -> float:
+        g = self.groups[b]
+        before = self.group_cost(g) + self.group_cost(h)
+        self._add(b, g, -1)
+        self._add(b, h, 1)
+        after = self.group_cost(g) + self.group_cost(h)
+        self._add(b, h, -1)
+        self._add(b, g, 1)
+        return after - before
+
+    def move(self, b: int, h: int) -> None:
+        self._add(b, self.groups[b], -1)
+        self._add(b, h, 1)
+        self.groups[b] = h
+
+    def swap_delta(self, b1: int, b2: int) -> float:
+        g, h = self.groups[b1], self.groups[b2]
+        before = self.group_cost(g) + self.group_cost(h)
+        self.move(b1, h)
+        self.move(b2, g)
+        after = self.group_cost(g) + self.group_cost(h)
+        self.move(b1, g)
+        self.move(b2, h)
+        return after - before
+
+
+def _block_order(problem: Problem, blocks: Blocks, rng: random.Random) -> list[int]:
+    in_apart = {b for bs, _c in blocks.apart_sets for b in bs}
+    order = list(range(len(blocks.blocks)))
+    rng.shuffle(order)
+    return sorted(
+        order,
+        key=lambda b: (blocks.blocks[b].fixed is None, b not in in_apart, -blocks.blocks[b].seats),
+    )
+
+
+def _greedy_start(problem: Problem, blocks: Blocks, rng: random.Random) -> _State:
+    G = problem.n_groups
+    state = _State(problem, blocks, [0] * len(blocks.blocks))
+    # Start from an empty state: take every block out, then place one at a time.
+    for b in range(len(blocks.blocks)):
+        state._add(b, 0, -1)
+    for b in _block_order(problem, blocks, rng):
+        blk = blocks.blocks[b]
+        if blk.fixed is not None and blk.fixed < G:
+            choices = [blk.fixed]
+        else:
+            fits = [g for g in range(G) if state.seats[g] + blk.seats <= problem.max_size]
+            choices = fits or list(range(G))
+        best, best_cost = choices[0], float("inf")
+        for g in choices:
+            before = state.group_cost(g)
+            state._add(b, g, 1)
+            cost = state.group_cost(g) - before + 1e-9 * state.seats[g]
+            state._add(b, g, -1)
+            if cost < best_cost:
+                best, best_cost = g, cost
+        state._add(b, best, 1)
+        state.groups[b] = best
+    return state
+
+
+def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_passes: int = 2) -> None:
+    n_blocks = len(state.blocks.blocks)
+    G = state.G
+    idle = 0
+    while idle < max_idle_passes and time.perf_counter() < deadline:
+        improved = False
+        order = list(range(n_blocks))
+        rng.shuffle(order)
+        for b in order:
+            if time.perf_counter() >= deadline:
+                return
+            if state.blocks.blocks[b].fixed is not None:
+                continue
+            g = state.groups[b]
+            best_delta, best_move = -1e-9, None
+            for h in range(G):
+                if h != g:
+                    d = state.move_delta(b, h)
+                    if d < best_delta:
+                        best_delta, best_move = d, ("move", h)
+            for b2 in rng.sample(range(n_blocks), min(n_blocks, 60)):
+                if state.groups[b2] == g or state.blocks.blocks[b2].fixed is not None:
+                    continue
+                d = state.swap_delta(b, b2)
+                if d < best_delta:
+                    best_delta, best_move = d, ("swap", b2)
+            if best_move is None:
+                continue
+            improved = True
+            if best_move[0] == "move":
+                state.move(b, best_move[1])
+            else:
+                b2 = best_move[1]
+                h = state.groups[b2]
+                state.move(b, h)
+                state.move(b2, g)
+        idle = 0 if improved else idle + 1
+
+
+def greedy_swap(
+    problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0, max_idle_passes: int = 2
+) -> Result:
+    """Greedy placement, then moves and swaps while they improve (until `time_limit` seconds)."""
+    t0 = time.perf_counter()
+    problem.check()
+    rng = random.Random(seed)
+    blocks = make_blocks(problem)
+    state = _greedy_start(problem, blocks, rng)
+    deadline = t0 + (time_limit if time_limit is not None else 3600.0)
+    _local_search(state, rng, deadline, max_idle_passes)
+    assignment = blocks.assignment(state.groups, problem.n)
+    return _finish(problem, assignment, "greedy", t0)
+
+
+def random_assignment(problem: Problem, *, seed: int = 0) -> Result:
+    """Blocks dealt to groups at random, filling each up to its size (fixed blocks first)."""
+    t0 = time.perf_counter()
+    problem.check()
+    rng = random.Random(seed)
+    blocks = make_blocks(problem)
+    G = problem.n_groups
+    seats = [0] * G
+    groups = [0] * len(blocks.blocks)
+    order = _block_order(problem, blocks, rng)
+    for b in order:
+        blk = blocks.blocks[b]
+        if blk.fixed is not None and blk.fixed < G:
+            g = blk.fixed
+        else:
+            # Fill the emptiest groups first so sizes stay within bounds; random among ties.
+            low = min(seats)
+            g = rng.choice([h for h in range(G) if seats[h] == low])
+        groups[b] = g
+        seats[g] += blk.seats
+    assignment = blocks.assignment(groups, problem.n)
+    return _finish(problem, assignment, "random", t0)
+
+
+def _finish(problem: Problem, assignment: Sequence[int], method: str, t0: float) -> Result:
+    result = make_result(
+        problem,
+        list(assignment),
+        method=method,
+        solver="",
+        status="feasible",
+        bound=None,
+        seconds=time.perf_counter() - t0,
+    )
+    if not result.checks.ok:
+        result.notes.append(f"지켜지지 않은 제약 {len(result.checks.failures())}개")
+    return result
+
+
+def require_feasible(result: Result) -> Result:
+    if not result.checks.ok:
+        raise SolverError(f"{result.method} 방법으로는 모든 제약을 지키는 배정안을 찾지 못했습니다")
+    return result

@@ -1,0 +1,175 @@
+"""MIP solver backends behind one small interface, chosen by name: `cbc` (bundled with PuLP), `highs`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pulp
+
+from ..errors import DependencyError, SolverError, UsageError
+
+# statuses: optimal (proven), feasible (a solution, optimality not proven), infeasible, unknown
+# (no solution found within the time limit)
+
+
+@dataclass
+class SolveOutcome:
+    status: str
+    objective: float | None  # the model's objective as the solver reports it
+    bound: float | None  # best proven lower bound
+    seconds: float
+
+
+class SolverBackend(Protocol):
+    name: str
+
+    def available(self) -> bool: ...
+
+    def solve(
+        self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
+    ) -> SolveOutcome: ...
+
+
+_NUM = r"(-?[0-9.]+(?:e[+-]?\d+)?)"
+
+
+class CbcBackend:
+    """CBC through PuLP's bundled binary; the bound and gap are read from CBC's log."""
+
+    name = "cbc"
+
+    def available(self) -> bool:
+        return bool(pulp.PULP_CBC_CMD(msg=False).available())
+
+    def solve(
+        self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
+    ) -> SolveOutcome:
+        with tempfile.TemporaryDirectory(prefix="schoolauto-cbc-") as tmp:
+            log = Path(tmp) / "cbc.log"
+            solver = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=None if time_limit is None else max(1, round(time_limit)),
+                threads=threads if threads > 1 else None,
+                warmStart=warm_start,
+                logPath=str(log),
+                keepFiles=False,
+            )
+            start = time.perf_counter()
+            try:
+                model.solve(solver)
+            except pulp.PulpSolverError as exc:
+                raise SolverError(f"CBC 풀이기를 실행할 수 없습니다 ({exc})") from exc
+            seconds = time.perf_counter() - start
+            text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        result = re.search(r"Result - (.*)", text)
+        result_text = result.group(1) if result else ""
+        obj_m = re.search(r"Objective value:\s+" + _NUM, text)
+        bound_m = re.search(r"Lower bound:\s+" + _NUM, text)
+        if "infeasible" in result_text.lower() or model.status == pulp.LpStatusInfeasible:
+            return SolveOutcome("infeasible", None, None, seconds)
+        has_solution = model.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        if not has_solution or "No feasible solution" in text:
+            return SolveOutcome("unknown", None, float(bound_m.group(1)) if bound_m else None, seconds)
+        objective = pulp.value(model.objective)
+        objective = float(obj_m.group(1)) if obj_m and objective is None else float(objective or 0.0)
+        if result_text.startswith("Optimal solution found") and "tolerance" not in result_text:
+            return SolveOutcome("optimal", objective, objective, seconds)
+        bound = float(bound_m.group(1)) if bound_m else None
+        return SolveOutcome("feasible", objective, bound, seconds)
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence C-level prints to fd 1 (HiGHS prints a banner on construction, whatever its options)."""
+    try:
+        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    with contextlib.suppress(Exception):
+        sys.__stdout__.flush()  # type: ignore[union-attr]
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+class HighsBackend:
+    """HiGHS in-process through highspy (`pip install 'schoolauto[highs]'`)."""
+
+    name = "highs"
+
+    def available(self) -> bool:
+        try:
+            import highspy  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def solve(
+        self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
+    ) -> SolveOutcome:
+        import highspy
+
+        solver = pulp.HiGHS(
+            msg=False,
+            timeLimit=time_limit,
+            threads=threads,
+            warmStart=warm_start,
+            gapRel=1e-9,
+            gapAbs=1e-9,
+            random_seed=0,
+            log_to_console=False,
+        )
+        start = time.perf_counter()
+        try:
+            with _quiet_stdout():
+                model.solve(solver)
+        except pulp.PulpSolverError as exc:
+            raise SolverError(f"HiGHS 풀이기를 실행할 수 없습니다 ({exc})") from exc
+        seconds = time.perf_counter() - start
+        h = model.solverModel
+        status = h.getModelStatus()
+        info = h.getInfo()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return SolveOutcome("infeasible", None, None, seconds)
+        bound = float(info.mip_dual_bound)
+        if info.primal_solution_status != 2:  # 2: feasible
+            return SolveOutcome("unknown", None, bound, seconds)
+        objective = float(info.objective_function_value)
+        if status == highspy.HighsModelStatus.kOptimal:
+            return SolveOutcome("optimal", objective, objective, seconds)
+        return SolveOutcome("feasible", objective, bound, seconds)
+
+
+SOLVERS: dict[str, Callable[[], SolverBackend]] = {"cbc": CbcBackend, "highs": HighsBackend}
+
+
+def get_solver(name: str) -> SolverBackend:
+    """The backend registered under `name`; a polite error when unknown or not installed."""
+    factory = SOLVERS.get(name.lower())
+    if factory is None:
+        raise UsageError(f"알 수 없는 풀이기입니다: {name} (가능한 값: {', '.join(SOLVERS)})")
+    backend = factory()
+    if not backend.available():
+        if backend.name == "highs":
+            raise DependencyError(
+                "HiGHS 풀이기가 설치되어 있지 않습니다", hint="pip install 'schoolauto[highs]' 로 설치하세요"
+            )
+        raise DependencyError(
+            f"{backend.name} 풀이기를 찾을 수 없습니다", hint="pip install --force-reinstall pulp"
+        )
+    return backend
