@@ -46,11 +46,6 @@ class Source:
     semester: str | None = None
     subject: str | None = None
 
-    @property
-    def location(self) -> str:
-        sheet = f"[{self.sheet}]" if self.sheet else ""
-        return f"{self.file}{sheet} {self.row}행"
-
 
 @dataclass(frozen=True)
 class BookEntry:
@@ -87,7 +82,6 @@ class ReadingDataset:
     entries: list[BookEntry] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     sheets_read: int = 0
-    cells_read: int = 0
 
     def by_student(self) -> dict[tuple[str, ...], list[BookEntry]]:
         groups: dict[tuple[str, ...], list[BookEntry]] = {}

@@ -15,7 +15,7 @@ from ..ingest import ColumnSpec, HeaderMatch, Sheet, expand_inputs, iter_records
 from .catalog import known_compact_titles
 from .model import BookEntry, ReadingDataset, Source, StudentRef
 from .parse import normalise_semester, parse_reading_cell, split_title_author
-from .text import compact, nfkc
+from .text import nfkc
 
 log = logging.getLogger(__name__)
 
@@ -279,7 +279,3 @@ def _read_file(
             ) from None
         raise MissingColumnsError("독서활동상황 열이 있는 시트가 없습니다", path=path)
     return entries
-
-
-def compact_title(entry: BookEntry) -> str:
-    return compact(entry.title)
