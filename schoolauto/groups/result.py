@@ -79,7 +79,8 @@ def make_result(
         status=status,
         assignment=list(assignment),
         objective=ev.objective,
-        bound=None if bound is None else min(bound, ev.objective) if status == "optimal" else bound,
+        # A proven optimum is its own bound (the solver's printed bound carries rounding noise).
+        bound=ev.objective if status == "optimal" else bound,
         seconds=seconds,
         evaluation=ev,
         checks=check_constraints(problem, assignment),

@@ -1,0 +1,324 @@
+"""The integer program: hard rules hold, the objective is what the assignment scores, small cases are
+optimal by brute force, seeds behave, and every kind of impossible input gets its explanation."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schoolauto.errors import InfeasibleError
+from schoolauto.groups import (
+    Constraint,
+    Problem,
+    assign_groups,
+    check_constraints,
+    evaluate,
+    greedy_swap,
+    random_assignment,
+    solve_ilp,
+    split_sizes,
+)
+
+
+def brute_force(problem: Problem) -> float | None:
+    """The best objective over every assignment that keeps every rule (None: none does)."""
+    best = None
+    for assignment in itertools.product(range(problem.n_groups), repeat=problem.n):
+        if not check_constraints(problem, assignment).ok:
+            continue
+        obj = evaluate(problem, assignment).objective
+        if best is None or obj < best:
+            best = obj
+    return best
+
+
+@st.composite
+def small_problems(draw: st.DrawFn) -> Problem:
+    n = draw(st.integers(3, 7))
+    g = draw(st.integers(2, 3))
+    ids = [f"{10101 + i}" for i in range(n)]
+    seats = [draw(st.sampled_from([1, 1, 1, 2])) for _ in range(n)]
+    lo, hi = split_sizes(sum(seats), g)
+    if draw(st.booleans()):
+        lo, hi = max(0, lo - 1), hi + 1
+    cat = {
+        "성별": [draw(st.sampled_from("남여")) for _ in range(n)],
+        "수준": [draw(st.sampled_from("상중하")) for _ in range(n)],
+    }
+    numeric = {"성적": [float(draw(st.integers(40, 100))) for _ in range(n)]}
+    balance = {"성별": float(draw(st.sampled_from([1, 2])))}
+    if draw(st.booleans()):
+        balance["수준"] = 1.0
+    numeric_balance = {"성적": 0.5} if draw(st.booleans()) else {}
+    similar = {"수준": 1.0} if "수준" not in balance and draw(st.booleans()) else {}
+    constraints = []
+    pool = list(range(n))
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["apart", "together", "fixed"]))
+        members = tuple(
+            draw(
+                st.lists(st.sampled_from(pool), min_size=2 if kind != "fixed" else 1, max_size=3, unique=True)
+            )
+        )
+        group = draw(st.integers(1, g)) if kind == "fixed" else None
+        constraints.append(Constraint(kind=kind, members=members, group=group, source="test"))
+    no_alone = [("성별", "여")] if draw(st.booleans()) else []
+    return Problem(
+        ids=ids,
+        n_groups=g,
+        min_size=lo,
+        max_size=hi,
+        categorical=cat,
+        numeric=numeric,
+        balance=balance,
+        numeric_balance=numeric_balance,
+        similar=similar,
+        constraints=constraints,
+        no_alone=no_alone,
+        seats=seats,
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_problems(), st.integers(0, 3))
+def test_ilp_is_feasible_exact_and_optimal(problem: Problem, seed: int):
+    best = brute_force(problem)
+    try:
+        result = solve_ilp(problem, seed=seed)
+    except InfeasibleError as exc:
+        assert best is None, f"reported infeasible but {best} exists: {exc}"
+        assert str(exc).startswith("제약을 모두 지킬 수 없습니다")
+        return
+    assert best is not None
+    assert result.checks.ok, [c.detail for c in result.checks.failures()]
+    recomputed = evaluate(problem, result.assignment).objective
+    assert result.objective == recomputed
+    assert result.model_objective == pytest.approx(recomputed, abs=1e-6)
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(best, abs=1e-6)
+    assert result.bound == pytest.approx(best, abs=1e-6)
+    assert result.gap == 0.0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_problems(), st.integers(0, 3))
+def test_baselines_are_scored_honestly(problem: Problem, seed: int):
+    best = brute_force(problem)
+    for result in (greedy_swap(problem, seed=seed, time_limit=5), random_assignment(problem, seed=seed)):
+        assert result.objective == evaluate(problem, result.assignment).objective
+        assert result.bound is None and result.gap is None
+        if result.checks.ok:
+            assert best is not None and result.objective >= best - 1e-9
+
+
+def _problem(n: int = 12, groups: int = 3, **kw: object) -> Problem:
+    genders = ["남", "여"] * (n // 2) + ["남"] * (n % 2)
+    base: dict[str, object] = {
+        "ids": [str(10101 + i) for i in range(n)],
+        "n_groups": groups,
+        "min_size": split_sizes(n, groups)[0],
+        "max_size": split_sizes(n, groups)[1],
+        "categorical": {"MBTI": ["E", "I"] * (n // 2) + ["E"] * (n % 2), "성별": genders},
+        "balance": {"MBTI": 1.0},
+    }
+    base.update(kw)
+    return Problem(**base)  # type: ignore[arg-type]
+
+
+def test_talk_example_six_e_six_i_into_four_groups_of_three():
+    result = solve_ilp(_problem(12, 4))
+    assert result.status == "optimal"
+    counts = result.evaluation.counts["MBTI"]
+    assert all(1 <= c <= 2 for c in counts["E"])
+    assert all(1 <= c <= 2 for c in counts["I"])
+    # 6 over 4 groups: 2,2,1,1 is the best possible; squared deviations (0.5^2) * 4 per value.
+    assert result.objective == pytest.approx(2.0)
+    assert result.evaluation.stddev["MBTI"]["E"] == pytest.approx(0.5)
+
+
+def test_same_seed_same_answer_other_seeds_other_optima():
+    problem = _problem(12, 4)
+    a = solve_ilp(problem, seed=1)
+    b = solve_ilp(problem, seed=1)
+    assert a.assignment == b.assignment
+    answers = {tuple(solve_ilp(problem, seed=s).assignment) for s in range(2, 6)}
+    answers.add(tuple(a.assignment))
+    assert len(answers) > 1
+    others = [solve_ilp(problem, seed=s) for s in range(2, 6)]
+    assert all(r.objective == pytest.approx(a.objective) for r in others)
+    assert all(r.status == "optimal" for r in others)
+
+
+def test_highs_agrees_with_cbc():
+    problem = _problem(12, 4, balance={"MBTI": 1.0, "성별": 2.0})
+    cbc = solve_ilp(problem, solver="cbc", seed=3)
+    highs = solve_ilp(problem, solver="highs", seed=3)
+    assert cbc.objective == pytest.approx(highs.objective)
+    assert highs.status == "optimal" and highs.solver == "highs"
+
+
+def test_numeric_balance_and_similar_mode():
+    scores = [90.0, 80.0, 70.0, 60.0, 50.0, 40.0]
+    problem = Problem(
+        ids=list("abcdef"),
+        n_groups=2,
+        min_size=3,
+        max_size=3,
+        categorical={"수준": ["상", "상", "중", "중", "하", "하"]},
+        numeric={"성적": scores},
+        numeric_balance={"성적": 1.0},
+        balance={},
+        similar={},
+    )
+    result = solve_ilp(problem)
+    assert result.evaluation.mean_range["성적"] == pytest.approx(10 / 3, abs=1e-9) or result.objective == 0
+    assert result.objective == pytest.approx(brute_force(problem))
+    similar = Problem(**{**problem.__dict__, "numeric_balance": {}, "similar": {"수준": 1.0}})
+    r2 = solve_ilp(similar)
+    # Six students in three levels, two groups of three: at best 2 + 2 distinct levels.
+    assert sum(r2.evaluation.distinct["수준"]) == 4
+
+
+def test_seat_weights_count_double():
+    problem = _problem(6, 2, seats=[2, 1, 1, 1, 1, 1], min_size=3, max_size=4)
+    result = solve_ilp(problem)
+    assert sorted(result.evaluation.sizes) == [3, 4] or sorted(result.evaluation.sizes) == [4, 3]
+    assert result.checks.ok
+
+
+def test_assign_groups_methods_and_greedy_start():
+    problem = _problem(120, 4, balance={"MBTI": 1.0, "성별": 1.0})
+    ilp = assign_groups(problem, seed=0, time_limit=20)
+    greedy = assign_groups(problem, method="greedy", seed=0, time_limit=5)
+    rnd = assign_groups(problem, method="random", seed=0)
+    assert ilp.objective <= greedy.objective + 1e-9
+    assert ilp.objective <= rnd.objective + 1e-9
+    assert ilp.checks.ok and greedy.checks.ok
+
+
+# ----- infeasible inputs, each explained ---------------------------------------------------------
+
+
+def _c(kind: str, *members: int, group: int | None = None, source: str = "") -> Constraint:
+    return Constraint(kind=kind, members=members, group=group, source=source)
+
+
+@pytest.mark.parametrize(
+    ("kw", "message", "conflicts"),
+    [
+        (
+            {"constraints": [_c("together", 0, 1, 2, 3, 4, source="c.csv 2행")]},
+            "제약을 모두 지킬 수 없습니다: 함께 묶인 학생 10101, 10102, 10103, 10104, 10105 (5석)이 "
+            "가장 큰 모둠(4석)보다 많습니다 — 관련 제약: 함께(10101, 10102, 10103, 10104, 10105) [c.csv 2행]",
+            ["함께(10101, 10102, 10103, 10104, 10105) [c.csv 2행]"],
+        ),
+        (
+            {"constraints": [_c("apart", 0, 1, 2, 3, source="c.csv 3행")]},
+            "제약을 모두 지킬 수 없습니다: 서로 떨어뜨릴 학생 4명이 모둠 수(3)보다 많습니다 "
+            "— 관련 제약: 분리(10101, 10102, 10103, 10104) [c.csv 3행]",
+            ["분리(10101, 10102, 10103, 10104) [c.csv 3행]"],
+        ),
+        (
+            {"constraints": [_c("fixed", 0, group=1, source="a"), _c("fixed", 0, group=2, source="b")]},
+            "제약을 모두 지킬 수 없습니다: 학생 10101 이(가) 서로 다른 모둠(1, 2)에 고정되어 있습니다 "
+            "— 관련 제약: 고정(10101 → 1모둠) [a]; 고정(10101 → 2모둠) [b]",
+            ["고정(10101 → 1모둠) [a]", "고정(10101 → 2모둠) [b]"],
+        ),
+        (
+            {"constraints": [_c("fixed", 0, group=1), _c("fixed", 1, group=2), _c("together", 0, 1)]},
+            "제약을 모두 지킬 수 없습니다: 학생 10101, 10102 이(가) 서로 다른 모둠(1, 2)에 고정되어 있습니다 "
+            "— 관련 제약: 고정(10101 → 1모둠); 고정(10102 → 2모둠); 함께(10101, 10102)",
+            ["고정(10101 → 1모둠)", "고정(10102 → 2모둠)", "함께(10101, 10102)"],
+        ),
+        (
+            {"constraints": [_c("fixed", 0, 1, 2, 3, 4, group=2)]},
+            "제약을 모두 지킬 수 없습니다: 2모둠에 고정된 학생이 5석으로 모둠 크기(4석)보다 많습니다 "
+            "— 관련 제약: 고정(10101, 10102, 10103, 10104, 10105 → 2모둠)",
+            ["고정(10101, 10102, 10103, 10104, 10105 → 2모둠)"],
+        ),
+        (
+            {"constraints": [_c("fixed", 0, group=4)]},
+            "제약을 모두 지킬 수 없습니다: 고정할 모둠 4 이(가) 모둠 수(3)보다 큽니다 — 관련 제약: 고정(10101 → 4모둠)",
+            ["고정(10101 → 4모둠)"],
+        ),
+        (
+            {"constraints": [_c("apart", 0, 1), _c("together", 0, 1)]},
+            "제약을 모두 지킬 수 없습니다: 학생 10101, 10102 은(는) 떨어뜨려야 하는데 함께 묶여 있습니다 "
+            "— 관련 제약: 분리(10101, 10102); 함께(10101, 10102)",
+            ["분리(10101, 10102)", "함께(10101, 10102)"],
+        ),
+        (
+            {"min_size": 5, "max_size": 6},
+            "제약을 모두 지킬 수 없습니다: 모둠 크기가 맞지 않습니다: 최소 5석 × 3모둠 = 15석 > 전체 12석",
+            [],
+        ),
+        (
+            {"min_size": 1, "max_size": 3},
+            "제약을 모두 지킬 수 없습니다: 모둠 크기가 맞지 않습니다: 최대 3석 × 3모둠 = 9석 < 전체 12석",
+            [],
+        ),
+        (
+            {
+                "categorical": {"MBTI": ["E", "I"] * 6, "성별": ["여"] + ["남"] * 11},
+                "no_alone": [("성별", "여")],
+            },
+            "제약을 모두 지킬 수 없습니다: 성별=여 인 학생이 10101 한 명뿐이라 어느 모둠에서나 혼자가 됩니다 "
+            "— 관련 제약: 혼자 금지(성별=여)",
+            ["혼자 금지(성별=여)"],
+        ),
+    ],
+)
+def test_prechecks_name_constraints_and_students(kw, message, conflicts):
+    problem = _problem(12, 3, **kw)
+    with pytest.raises(InfeasibleError) as info:
+        solve_ilp(problem)
+    assert info.value.message == message
+    assert info.value.conflicts == conflicts
+    assert str(info.value).endswith("(관련 제약 중 하나를 빼거나 모둠 수·크기를 바꾸세요)")
+
+
+def test_relaxation_finds_the_smallest_conflicting_set():
+    # Three pairwise-apart students cannot fit in two groups; the other rules are innocent.
+    rules = [
+        _c("apart", 0, 1, source="r1"),
+        _c("apart", 1, 2, source="r2"),
+        _c("together", 4, 5, source="r3"),
+        _c("apart", 0, 2, source="r4"),
+        _c("fixed", 7, group=1, source="r5"),
+    ]
+    problem = _problem(12, 2, constraints=rules)
+    with pytest.raises(InfeasibleError) as info:
+        solve_ilp(problem)
+    assert info.value.conflicts == [
+        "분리(10101, 10102) [r1]",
+        "분리(10102, 10103) [r2]",
+        "분리(10101, 10103) [r4]",
+    ]
+    assert info.value.message.startswith(
+        "제약을 모두 지킬 수 없습니다: 다음 3개 제약이 함께 지켜질 수 없습니다"
+    )
+
+
+def test_no_alone_conflict_found_by_relaxation():
+    # Two girls, both must avoid being alone, but they are kept apart: every group has 0 or 1.
+    cat = {"MBTI": ["E", "I"] * 6, "성별": ["여", "여"] + ["남"] * 10}
+    problem = _problem(
+        12, 3, categorical=cat, no_alone=[("성별", "여")], constraints=[_c("apart", 0, 1, source="x")]
+    )
+    with pytest.raises(InfeasibleError) as info:
+        solve_ilp(problem)
+    assert info.value.conflicts == ["분리(10101, 10102) [x]", "혼자 금지(성별=여)"]
+
+
+def test_objective_is_variance_times_groups():
+    problem = _problem(12, 4)
+    assignment = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+    ev = evaluate(problem, assignment)
+    e = ev.counts["MBTI"]["E"]
+    mean = 6 / 4
+    assert ev.balance_term == pytest.approx(2 * sum((c - mean) ** 2 for c in e))
+    assert ev.stddev["MBTI"]["E"] == pytest.approx(math.sqrt(sum((c - mean) ** 2 for c in e) / 4))
