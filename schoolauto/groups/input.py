@@ -66,7 +66,11 @@ def _seats(roster: Roster, spec: str) -> list[int]:
             v = parse_number(text) if text else 1.0
             if v is None or v < 1 or not float(v).is_integer():
                 raise DataError(
-                    f"좌석 수는 1 이상의 정수여야 합니다: '{text}'", path=roster.path, row=r.row, column=col
+                    f"좌석 수는 1 이상의 정수여야 합니다: '{text}'",
+                    path=roster.path,
+                    sheet=roster.sheet,
+                    row=r.row,
+                    column=col,
                 )
             out.append(int(v))
     return out
@@ -104,6 +108,7 @@ def problem_from_roster(roster: Roster, options: Options, *, password: str | Non
                 raise DataError(
                     f"숫자가 아닙니다: '{r.get(col)}'",
                     path=roster.path,
+                    sheet=roster.sheet,
                     row=r.row,
                     column=col,
                     hint="빈칸도 안 됩니다",
