@@ -225,6 +225,7 @@ def read_reading_exports(paths: Iterable[str | Path], *, password: str | None = 
     """
     known = known_compact_titles()
     dataset = ReadingDataset()
+    seen: dict[int, str] = {}  # content fingerprint -> first file with it
     for raw in paths:
         from_folder = Path(raw).is_dir()
         files = expand_inputs([raw])
@@ -237,9 +238,20 @@ def read_reading_exports(paths: Iterable[str | Path], *, password: str | None = 
                     raise
                 log.warning("건너뜀: %s (%s)", path.name, exc.message)
                 continue
+            read_here += 1
+            # The same export given twice (xlsx and csv, or '독서활동(1).xlsx') would flag every book.
+            fingerprint = hash(
+                tuple(
+                    (e.student.key, e.source.grade, e.source.semester, e.source.subject, e.text)
+                    for e in entries
+                )
+            )
+            if entries and fingerprint in seen:
+                log.warning("건너뜀: %s 은(는) %s 와(과) 내용이 같습니다", path.name, seen[fingerprint])
+                continue
+            seen[fingerprint] = path.name
             dataset.entries.extend(entries)
             dataset.files.append(path.name)
-            read_here += 1
         if from_folder and read_here == 0:
             raise MissingColumnsError(
                 "폴더에 독서활동상황 파일이 없습니다: 독서활동상황(또는 도서명) 열이 있는 파일이 하나도 없습니다",

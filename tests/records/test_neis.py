@@ -161,3 +161,9 @@ def test_missing_student_column(tmp_path: Path) -> None:
         match="학생을 알 수 있는 열이 없습니다: 성명 또는 학번 / 찾은 열: 학년, 독서활동 상황",
     ):
         read_reading_exports([p])
+
+
+def test_same_export_twice_is_read_once(exports: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:
+    ds = read_reading_exports([exports["xlsx"], exports["csv-cp949"]])
+    assert ds.files == ["a.xlsx"] and len(ds.entries) == len(EXPECTED)
+    assert "건너뜀: e.csv 은(는) a.xlsx 와(과) 내용이 같습니다" in caplog.text
