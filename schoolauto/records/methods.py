@@ -84,6 +84,8 @@ def describe_difference(a: BookEntry, b: BookEntry) -> str:
     ta, tb = compare_text(a), compare_text(b)
     if ta == tb:
         return "같은 표기"
+    if nfkc(ta) == nfkc(tb):
+        return "전각 문자 차이"  # （） or ＡＢＣ typed on a full-width keyboard setting
     reasons: list[str] = []
     ka, kb = title_key(a.title), title_key(b.title)
     raw_a, raw_b = nfkc(a.title), nfkc(b.title)
