@@ -44,7 +44,9 @@ def test_command_has_korean_help_and_readme_example(name: str, parser: argparse.
     assert parser.description and HANGUL.search(parser.description), f"{name}: no Korean description"
     for action in parser._actions:
         if action.option_strings and action.help != argparse.SUPPRESS:
-            assert action.help and HANGUL.search(action.help), f"{name} {action.option_strings}: no Korean help"
+            assert action.help and HANGUL.search(action.help), (
+                f"{name} {action.option_strings}: no Korean help"
+            )
     assert f"schoolauto {name} " in README, f"README has no example of 'schoolauto {name}'"
 
 
