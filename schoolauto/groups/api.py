@@ -52,7 +52,8 @@ def assign_groups(
         start = greedy_swap(problem, seed=seed, time_limit=budget)
         if not start.checks.ok:
             start = None
-    remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
+    # Keep about a second for building the model and reading the answer back.
+    remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0) - 1.0)
     result = solve_ilp(
         problem,
         solver=solver,

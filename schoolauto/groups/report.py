@@ -91,6 +91,7 @@ def write_report(
     ws = report.sheet("요약")
     ws.print_area = f"A1:{ws.cell(12, len(grid[0])).column_letter}{12 + len(grid) - 1}"
     ws.print_title_rows = "12:12"
+    ws.freeze_panes = "B13"
 
     attrs = [*ev.counts, *ev.means]
     members = []
