@@ -77,9 +77,17 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
             else:
                 allowed[b] = list(range(min(G, k_clique + (pos - k_clique) + 1)))
     else:
-        for b, blk in enumerate(blocks.blocks):
+        # Groups holding a fixed student are not interchangeable, but the others still are.
+        pinned = sorted({blk.fixed for blk in blocks.blocks if blk.fixed is not None and blk.fixed < G})
+        free = [g for g in range(G) if g not in set(pinned)]
+        opened = 0
+        for b in order:
+            blk = blocks.blocks[b]
             if blk.fixed is not None:
                 allowed[b] = [blk.fixed] if blk.fixed < G else []
+            else:
+                allowed[b] = sorted([*pinned, *free[: opened + 1]])
+                opened += 1
     x: dict[tuple[int, int], pulp.LpVariable] = {}
     for b in range(len(blocks.blocks)):
         for g in allowed[b]:
@@ -176,16 +184,21 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
 
 def canonical_labels(model: Model, block_groups: Sequence[int], n_groups: int) -> list[int] | None:
     """Relabel a block assignment so it satisfies the symmetry-breaking rule (None if it cannot)."""
-    if not model.symmetric:
-        ok = all(g in model.allowed[b] for b, g in enumerate(block_groups))
-        return list(block_groups) if ok else None
     mapping: dict[int, int] = {}
+    if model.symmetric:
+        targets = list(range(n_groups))
+    else:
+        pinned = {blk.fixed for blk in model.blocks.blocks if blk.fixed is not None}
+        mapping = {g: g for g in pinned if g is not None}
+        targets = [g for g in range(n_groups) if g not in pinned]
+    free_targets = iter(targets)
     for b in model.order:
         g = block_groups[b]
         if g not in mapping:
-            mapping[g] = len(mapping)
+            mapping[g] = next(free_targets)
     for g in range(n_groups):
-        mapping.setdefault(g, len(mapping))
+        if g not in mapping:
+            mapping[g] = next(free_targets)
     out = [mapping[g] for g in block_groups]
     if not all(g in model.allowed[b] for b, g in enumerate(out)):
         return None

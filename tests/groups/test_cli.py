@@ -112,7 +112,7 @@ def test_baseline_methods(run_cli, roster: Path, method: str):
 def test_numeric_and_similar(run_cli, roster: Path):
     r = run_cli(
         "groups", "assign", roster, "--groups", "3", "--numeric", "성적", "--similar", "수준",
-        "--balance", "성별", "--time-limit", "5", "--json", "-",
+        "--balance", "성별", "--time-limit", "2", "--json", "-",
     )  # fmt: skip
     assert r.code == 0, r.err
     doc = json.loads(r.out)

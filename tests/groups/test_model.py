@@ -322,3 +322,24 @@ def test_objective_is_variance_times_groups():
     mean = 6 / 4
     assert ev.balance_term == pytest.approx(2 * sum((c - mean) ** 2 for c in e))
     assert ev.stddev["MBTI"]["E"] == pytest.approx(math.sqrt(sum((c - mean) ** 2 for c in e) / 4))
+
+
+def test_seats_that_cannot_be_packed_are_explained():
+    # Three students taking two seats each cannot fill two groups of exactly three seats.
+    problem = _problem(3, 2, seats=[2, 2, 2], min_size=3, max_size=3)
+    with pytest.raises(InfeasibleError) as info:
+        solve_ilp(problem)
+    assert (
+        info.value.message
+        == "제약을 모두 지킬 수 없습니다: 좌석 수(2석 3명)로는 모둠 2개를 3~3석으로 채울 수 없습니다"
+    )
+
+
+def test_fixed_placements_keep_other_groups_interchangeable():
+    rules = [_c("fixed", 0, group=3), _c("fixed", 1, group=3), _c("apart", 2, 3, 4)]
+    problem = _problem(12, 4, constraints=rules, balance={"MBTI": 1.0, "성별": 1.0})
+    result = solve_ilp(problem, seed=2)
+    assert result.checks.ok and result.status == "optimal"
+    assert result.assignment[0] == result.assignment[1] == 2
+    unconstrained = solve_ilp(_problem(12, 4, balance={"MBTI": 1.0, "성별": 1.0}))
+    assert result.objective >= unconstrained.objective - 1e-9
