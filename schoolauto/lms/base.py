@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..errors import ConfigError
+from ..errors import AuthError, ConfigError, SchoolautoError
 from .model import ClassData, Course
 
 
@@ -50,6 +50,16 @@ class Driver(abc.ABC):
 
     @abc.abstractmethod
     def fetch_class(self, course: Course) -> ClassData: ...
+
+    def fetch_classes(self, courses: list[Course]) -> Iterator[tuple[Course, ClassData | SchoolautoError]]:
+        """Each class's data, or the error that stopped it (in order). Drivers may fetch in parallel."""
+        for course in courses:
+            try:
+                yield course, self.fetch_class(course)
+            except AuthError:
+                raise
+            except SchoolautoError as exc:
+                yield course, exc
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release sessions or browsers."""

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import AuthError, LmsError, SchoolautoError
+from ..errors import LmsError, SchoolautoError
 from ..fileio import write_csv, write_json
 from ..reports.engine import Cell, TemplateReport
 from .base import Driver
@@ -46,16 +46,12 @@ def collect_missing(
         for n in wanted:
             if n not in by_name:
                 report.errors.append(ClassFailure(n, "LMS 에 이 이름의 반이 없습니다"))
-    for course in courses:
-        try:
-            data = driver.fetch_class(course)
-        except AuthError:
-            raise
-        except SchoolautoError as exc:
-            log.warning("class could not be read: %s", exc)
-            report.errors.append(ClassFailure(course.name, str(exc)))
+    for course, result in driver.fetch_classes(courses):
+        if isinstance(result, SchoolautoError):
+            log.warning("a class could not be read: %s", result)
+            report.errors.append(ClassFailure(course.name, str(result)))
             continue
-        report.classes.append(find_missing(data, tuple(kinds) or None))
+        report.classes.append(find_missing(result, tuple(kinds) or None))
     return report
 
 
