@@ -38,7 +38,12 @@ class KolibriDriver(Driver):
 
     def __init__(self, conn: Any, secret: str | None) -> None:
         super().__init__(conn, secret)
-        self.http = HttpClient(conn.url, timeout=conn.timeout, retries=conn.retries)
+        self.http = HttpClient(
+            conn.url,
+            timeout=conn.timeout,
+            retries=conn.retries,
+            backoff=float(conn.options.get("backoff", 0.5)),
+        )
         self._logged_in = False
 
     # ----- session --------------------------------------------------------------------------
