@@ -111,9 +111,22 @@ class KolibriDriver(Driver):
             raise LmsError(f"Kolibri 의 {what} 을(를) 읽지 못했습니다 (HTTP {r.status_code})")
         return self._json(r, what)
 
+    def _session_expired(self) -> bool:
+        r = self.http.request("GET", "/api/auth/session/current/")
+        try:
+            kinds = r.json().get("kind", [])
+        except (ValueError, AttributeError):
+            return True
+        return r.status_code != 200 or "anonymous" in kinds
+
     # ----- data -----------------------------------------------------------------------------
     def list_classes(self) -> list[Course]:
         rows = self._get("/api/auth/classroom/", "반 목록")
+        if not rows and self._session_expired():
+            # Kolibri answers an anonymous class list with an empty list, not 403.
+            log.info("Kolibri session expired; logging in again")
+            self.login()
+            rows = self._get("/api/auth/classroom/", "반 목록")
         courses = [Course(id=str(c["id"]), name=str(c["name"])) for c in rows]
         return sorted(courses, key=lambda c: c.name)
 
