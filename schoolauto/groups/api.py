@@ -63,11 +63,14 @@ def assign_groups(
         start=None if start is None else start.assignment,
     )
     if start is not None and start.objective < result.objective - 1e-9 * max(1.0, abs(start.objective)):
+        proven = result.bound is not None and start.objective <= result.bound + 1e-9 * max(
+            1.0, start.objective
+        )
         kept = dataclasses.replace(
             start,
             method="ilp",
             solver=result.solver,
-            status="feasible",
+            status="optimal" if proven else "feasible",
             bound=result.bound,
             model_objective=None,
             notes=[*result.notes, "풀이기보다 greedy+swap 시작해가 좋아 그것을 썼습니다"],

@@ -172,3 +172,28 @@ def check_constraints(problem: Problem, assignment: Sequence[int]) -> Checks:
 
 
 CHECK_LABELS: Mapping[str, str] = {**KIND_LABELS, "size": "크기", "no_alone": "혼자 금지"}
+
+
+def simple_lower_bound(problem: Problem) -> float:
+    """A bound no assignment can beat, from counting alone (no solver needed).
+
+    Balance: each value's headcounts, split as evenly as integers allow (some groups get the
+    ceiling of T_v / G, the rest the floor). Similar: each value needs at least ceil(T_v / max size)
+    groups, and every non-empty group has at least one value. Numeric: zero.
+    """
+    G = problem.n_groups
+    bound = 0.0
+    for attr, w in problem.balance.items():
+        col = problem.categorical[attr]
+        for v in problem.values(attr):
+            total = sum(1 for x in col if x == v)
+            mean = total / G
+            high = total - G * (total // G)  # groups that get one more than the floor
+            bound += w * (high * (total // G + 1 - mean) ** 2 + (G - high) * (total // G - mean) ** 2)
+    for attr, w in problem.similar.items():
+        col = problem.categorical[attr]
+        cap = max(1, problem.max_size)
+        need = sum(-(-sum(1 for x in col if x == v) // cap) for v in problem.values(attr))
+        nonempty = G if problem.min_size > 0 else 1
+        bound += w * max(need, nonempty)
+    return bound

@@ -20,7 +20,7 @@ import pulp
 
 from ..errors import SolverError
 from .blocks import Blocks, make_blocks
-from .evaluate import evaluate
+from .evaluate import evaluate, simple_lower_bound
 from .problem import Problem
 from .result import Result, make_result
 from .solvers import SolverBackend, get_solver
@@ -260,18 +260,33 @@ def solve_ilp(
     outcome = backend.solve(model.lp, time_limit=time_limit, threads=threads, warm_start=warm)
     if outcome.status == "infeasible":
         raise explain_infeasible(problem, solver=solver)
+    floor = simple_lower_bound(problem)
     if outcome.status == "unknown":
-        raise SolverError(
-            "제한 시간 안에 배정안을 찾지 못했습니다",
-            hint="--time-limit 을 늘리거나 제약을 줄여 보세요",
+        if start is None:
+            raise SolverError(
+                "제한 시간 안에 배정안을 찾지 못했습니다",
+                hint="--time-limit 을 늘리거나 제약을 줄여 보세요",
+            )
+        # The solver produced nothing in time: keep the starting answer, with the counting bound.
+        return make_result(
+            problem,
+            list(start),
+            method="ilp",
+            solver=backend.name,
+            status="feasible",
+            bound=floor,
+            seconds=time.perf_counter() - t0,
+            notes=["풀이기가 제한 시간 안에 답을 내지 못해 시작해(greedy+swap)를 썼습니다"],
         )
     groups = _block_groups(model)
     assignment = blocks.assignment(groups, problem.n)
     model_objective = (outcome.objective or 0.0) + model.constant
-    bound = None if outcome.bound is None else outcome.bound + model.constant
+    bound = floor if outcome.bound is None else max(floor, outcome.bound + model.constant)
     status = outcome.status
     notes: list[str] = []
     true_obj = evaluate(problem, assignment).objective
+    if status == "feasible" and true_obj <= bound + 1e-9 * max(1.0, abs(true_obj)):
+        status = "optimal"  # the counting bound already proves it
     elapsed = time.perf_counter() - t0
     remaining = None if time_limit is None else time_limit - elapsed
     if status == "optimal" and tiebreak and (remaining is None or remaining >= 1):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,33 +45,78 @@ _NUM = r"(-?[0-9.]+(?:e[+-]?\d+)?)"
 
 
 class CbcBackend:
-    """CBC through PuLP's bundled binary; the bound and gap are read from CBC's log."""
+    """CBC through PuLP's bundled binary; the bound and gap are read from CBC's log.
+
+    CBC is run here rather than through `LpProblem.solve` so that a run that ignores its own time
+    limit is interrupted (then killed) a little after the limit.
+    """
 
     name = "cbc"
+    grace = 10.0  # seconds past the time limit before CBC is interrupted
 
     def available(self) -> bool:
         return bool(pulp.PULP_CBC_CMD(msg=False).available())
 
+    def _run(
+        self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
+    ) -> tuple[str, bool]:
+        """Write the model, run CBC, read the solution into the model; (log text, killed?)."""
+        cmd = pulp.PULP_CBC_CMD(msg=False)
+        killed = False
+        with tempfile.TemporaryDirectory(prefix="schoolauto-cbc-") as tmp:
+            mps, sol, mst, log = (Path(tmp) / n for n in ("model.mps", "model.sol", "model.mst", "cbc.log"))
+            vs, var_names, con_names, _ = model.writeMPS(str(mps), rename=1)
+            args = [cmd.path, str(mps)]
+            if model.sense == pulp.LpMaximize:
+                args.append("-max")
+            if warm_start:
+                cmd.writesol(str(mst), model, vs, var_names, con_names)
+                args += ["-mips", str(mst)]
+            if time_limit is not None:
+                args += ["-sec", str(max(1, round(time_limit)))]
+            if threads > 1:
+                args += ["-threads", str(threads)]
+            args += ["-timeMode", "elapsed", "-solve", "-printingOptions", "all", "-solution", str(sol)]
+            try:
+                with log.open("w", encoding="utf-8") as fh:
+                    proc = subprocess.Popen(
+                        args, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                    )
+                    try:
+                        proc.wait(timeout=None if time_limit is None else time_limit + self.grace)
+                    except subprocess.TimeoutExpired:
+                        killed = True
+                        proc.send_signal(signal.SIGINT)
+                        try:
+                            proc.wait(timeout=5)
+                        except subprocess.TimeoutExpired:
+                            proc.kill()
+                            proc.wait()
+            except OSError as exc:
+                raise SolverError(f"CBC 풀이기를 실행할 수 없습니다 ({exc})") from exc
+            text = log.read_text(encoding="utf-8", errors="replace")
+            if not killed and proc.returncode != 0:
+                raise SolverError(f"CBC 풀이기가 비정상 종료했습니다 (코드 {proc.returncode})")
+            if not killed and sol.exists():
+                status, values, _rc, _sp, _sl, sol_status = cmd.readsol_MPS(
+                    str(sol), model, vs, var_names, con_names
+                )
+                model.assignVarsVals(values)
+                model.assignStatus(status, sol_status)
+            elif not killed:
+                raise SolverError("CBC 풀이기가 답 파일을 남기지 않았습니다")
+        return text, killed
+
     def solve(
         self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
     ) -> SolveOutcome:
-        with tempfile.TemporaryDirectory(prefix="schoolauto-cbc-") as tmp:
-            log = Path(tmp) / "cbc.log"
-            solver = pulp.PULP_CBC_CMD(
-                msg=False,
-                timeLimit=None if time_limit is None else max(1, round(time_limit)),
-                threads=threads if threads > 1 else None,
-                warmStart=warm_start,
-                logPath=str(log),
-                keepFiles=False,
-            )
-            start = time.perf_counter()
-            try:
-                model.solve(solver)
-            except pulp.PulpSolverError as exc:
-                raise SolverError(f"CBC 풀이기를 실행할 수 없습니다 ({exc})") from exc
-            seconds = time.perf_counter() - start
-            text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        start = time.perf_counter()
+        text, killed = self._run(model, time_limit=time_limit, threads=threads, warm_start=warm_start)
+        seconds = time.perf_counter() - start
+        if killed:
+            # CBC can spend far longer than its -sec limit before its first node (a large root LP);
+            # it was stopped from outside, so there is neither a solution nor a bound to report.
+            return SolveOutcome("unknown", None, None, seconds)
         result = re.search(r"Result - (.*)", text)
         result_text = result.group(1) if result else ""
         obj_m = re.search(r"Objective value:\s+" + _NUM, text)

@@ -22,6 +22,7 @@ from schoolauto.groups import (
     solve_ilp,
     split_sizes,
 )
+from schoolauto.groups.evaluate import simple_lower_bound
 
 
 def brute_force(problem: Problem) -> float | None:
@@ -94,6 +95,7 @@ def test_ilp_is_feasible_exact_and_optimal(problem: Problem, seed: int):
         assert str(exc).startswith("제약을 모두 지킬 수 없습니다")
         return
     assert best is not None
+    assert simple_lower_bound(problem) <= best + 1e-9
     assert result.checks.ok, [c.detail for c in result.checks.failures()]
     recomputed = evaluate(problem, result.assignment).objective
     assert result.objective == recomputed
