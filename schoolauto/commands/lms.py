@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,16 +90,39 @@ def register(sub: Any) -> None:
 
 
 # ----- shared --------------------------------------------------------------------------------
-def _setup_log_file(args: argparse.Namespace) -> None:
-    if not args.log_file:
+class _ToRootHandlers(logging.Handler):
+    """Pass records on to the root (console) handlers, at the console's own level."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        for h in logging.getLogger().handlers:
+            if record.levelno >= h.level:
+                h.handle(record)
+
+
+@contextlib.contextmanager
+def _log_file(path: str | None) -> Iterator[None]:
+    """With `--log-file`, INFO and above also go to that file; the console stays as quiet as before."""
+    if not path:
+        yield
         return
-    handler = logging.FileHandler(args.log_file, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(logging.INFO)
-    root = logging.getLogger("schoolauto")
-    root.addHandler(handler)
-    if root.getEffectiveLevel() > logging.INFO:
-        root.setLevel(logging.INFO)
+    logger = logging.getLogger("schoolauto")
+    saved = (logger.level, logger.propagate)
+    console = _ToRootHandlers(level=logger.getEffectiveLevel())
+    to_file = logging.FileHandler(path, encoding="utf-8")
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    to_file.setLevel(logging.INFO)
+    logger.addHandler(to_file)
+    logger.addHandler(console)
+    logger.setLevel(min(logging.INFO, logger.getEffectiveLevel()))
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(to_file)
+        logger.removeHandler(console)
+        to_file.close()
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 def resolve_connection(args: argparse.Namespace) -> tuple[Any, dict[str, Any], Path | None]:
@@ -169,11 +194,10 @@ def cmd_missing(args: argparse.Namespace) -> int:
     from ..lms.report import report_to_dict, write_report_csv, write_report_json, write_report_xlsx
     from ..lms.runlock import run_lock
 
-    _setup_log_file(args)
     for out in (args.out, args.csv, args.json if args.json != "-" else None):
         if out:
             check_writable(out, overwrite=args.overwrite)
-    with run_lock(_lock_path(args)):
+    with _log_file(args.log_file), run_lock(_lock_path(args)):
         _conn, _cfg, _path, report = _collect(args)
         if args.out:
             write_report_xlsx(report, args.out, overwrite=args.overwrite)
@@ -202,11 +226,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
     Example: schoolauto lms remind --lms 우리학교 --send --yes
     """
     from ..lms.remind import run_remind
-
-    _setup_log_file(args)
     from ..lms.runlock import run_lock
 
-    with run_lock(_lock_path(args)):
+    with _log_file(args.log_file), run_lock(_lock_path(args)):
         conn, cfg, path, report = _collect(args)
         result = run_remind(
             report,
