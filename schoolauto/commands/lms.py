@@ -25,9 +25,13 @@ def _connection_options(p: argparse.ArgumentParser) -> None:
         "--config", metavar="파일", help="설정 파일 (기본: SCHOOLAUTO_CONFIG 또는 ./schoolauto.toml)"
     )
     g.add_argument("--lms", metavar="이름", help="설정 파일의 [lms.이름] 연결을 씁니다")
-    g.add_argument("--driver", help="설정 없이 쓸 드라이버: kolibri, moodle, classroom")
-    g.add_argument("--url", help="설정 없이 쓸 LMS 주소")
-    g.add_argument("--username", help="로그인 아이디 (비밀번호는 환경변수 SCHOOLAUTO_LMS_PASSWORD 나 키링)")
+    g.add_argument("--driver", metavar="이름", help="설정 없이 쓸 드라이버: kolibri, moodle, classroom")
+    g.add_argument("--url", metavar="주소", help="설정 없이 쓸 LMS 주소")
+    g.add_argument(
+        "--username",
+        metavar="아이디",
+        help="로그인 아이디 (비밀번호는 환경변수 SCHOOLAUTO_LMS_PASSWORD 나 키링)",
+    )
     g.add_argument(
         "--via", choices=["api", "browser"], help="api(기본) 또는 browser(사이트 프로필로 실제 브라우저)"
     )

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import keyring
+import keyring.backend
 import pytest
 from openpyxl import load_workbook
 
@@ -179,3 +181,38 @@ def test_xlsx_marks_and_chronic_highlight(
     totals = [ws.cell(35, 4 + j).value for j in range(n)]
     assert ws.cell(35, 2).value == "미제출 수"
     assert totals == [sum(1 for r in range(5, 35) if ws.cell(r, 4 + j).value in ("✗", "△")) for j in range(n)]
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A real keyring backend that keeps secrets in memory (the OS keyring is not touched)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+def test_password_from_keyring(kolibri: dict[str, Any], lms_env: Path, run_cli, monkeypatch) -> None:
+    monkeypatch.delenv("TEST_KOLIBRI_PASSWORD", raising=False)
+    monkeypatch.delenv("SCHOOLAUTO_LMS_PASSWORD", raising=False)
+    old = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    try:
+        ring.set_password("schoolauto-lms", "kolibri-test:coach", kolibri["coach"][1])
+        cfg = kolibri_config(lms_env.parent, kolibri["url"])
+        res = run_cli("lms", "missing", "--config", cfg, "--lms", "kolibri-test", "--json", "-", "--yes")
+    finally:
+        keyring.set_keyring(old)
+    assert res.code == 0, res.err
+    assert [c["name"] for c in json.loads(res.out)["classes"]] == ["2학년 1반", "2학년 2반"]
