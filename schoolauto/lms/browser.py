@@ -41,6 +41,8 @@ CHROME_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1400,1000",
+    "--disable-extensions",
+    "--blink-settings=imagesEnabled=false",
 )
 
 
@@ -223,11 +225,10 @@ class BrowserDriver(Driver):
 
         return first_visible
 
-    def _wait_loaded(self) -> None:
-        """Wait while the profile's `loading` indicator (a spinner or progress bar) is on the page."""
+    def _loading(self) -> bool:
+        """Whether the profile's `loading` indicator (a spinner or progress bar) is on the page."""
         loading = self.profile.get("loading")
-        if loading:
-            self._wait(lambda: self._count(loading) == 0, "페이지 읽기 완료")
+        return bool(loading and self._count(loading))
 
     def _empty(self, spec: dict[str, Any]) -> bool:
         """The list page's "nothing here" marker: `empty` css, optionally with text matching `empty_text`."""
@@ -295,7 +296,6 @@ class BrowserDriver(Driver):
         self._open(url)
         if spec.get("ready"):
             self._wait(lambda: self._count(spec["ready"]), spec["ready"])
-        self._wait_loaded()
         rx = re.compile(spec["id_from_href"])
         link = spec["link"]
 
@@ -303,10 +303,14 @@ class BrowserDriver(Driver):
             # One script call instead of two WebDriver round trips per element.
             return [p for p in self._driver.execute_script(_JS_LINKS, link) if rx.search(p[0] or "")]
 
-        # Loaded once an item shows up, or the page's "nothing here" marker (`empty`) does; a page
-        # with neither is taken as empty after `wait_seconds`.
+        # The page is fresh, so an item on it means the list has loaded; an empty list is known by
+        # its "nothing here" marker (`empty`) once nothing is loading any more (many apps show
+        # that marker while the data is still on its way). A page with neither is taken as empty
+        # after `wait_seconds`.
         deadline = time.monotonic() + self.wait_seconds
-        while not matching() and not self._empty(spec) and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            if matching() or (self._empty(spec) and not self._loading()):
+                break
             time.sleep(0.05)
         self._settle(link)
         out: list[tuple[str, str]] = []
@@ -382,7 +386,6 @@ class BrowserDriver(Driver):
     ) -> list[tuple[str, Status]]:
         self._open(spec["page_url"].format(class_id=course.id, id=aid))
         self._wait(lambda: self._count(spec["row"]), f"'{title}' 의 학생 목록")
-        self._wait_loaded()
         self._settle(spec["row"])
         out = []
         for name, text in self._driver.execute_script(_JS_ROWS, spec["row"], spec["name"], spec["status"]):
