@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import LmsError, SchoolautoError
+from ..errors import SchoolautoError
 from ..fileio import write_csv, write_json
 from ..reports.engine import Cell, TemplateReport
 from .base import Driver
@@ -234,7 +234,6 @@ def _is_assigned(a: AssignmentMissing, student_id: str) -> bool:
 
 
 __all__ = [
-    "LmsError",
     "collect_missing",
     "report_csv_rows",
     "report_to_dict",

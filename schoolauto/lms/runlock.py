@@ -33,6 +33,7 @@ def run_lock(path: str | Path) -> Iterator[Path]:
     p.parent.mkdir(parents=True, exist_ok=True)
     fh = open(p, "a+", encoding="utf-8")
     try:
+        fh.seek(0)  # msvcrt locks from the current position
         if not _try_lock(fh):
             raise LockedError(
                 "다른 schoolauto lms 실행이 아직 끝나지 않았습니다",
