@@ -75,3 +75,35 @@ def make_blocks(problem: Problem) -> Blocks:
         if c.kind in (KIND_APART, KIND_NAMES):
             apart_sets.append((sorted({of_student[i] for i in c.members}), c))
     return Blocks(blocks=blocks, of_student=of_student, apart_sets=apart_sets)
+
+
+def apart_cliques(blocks: Blocks, *, limit: int = 2000) -> list[list[int]]:
+    """Maximal sets of blocks that are pairwise apart (Bron–Kerbosch with pivoting), largest first.
+
+    Pairwise apart rules can add up to a set larger than the number of groups (a pigeonhole that
+    solvers prove slowly); the cliques let the pre-check name it and strengthen the model.
+    """
+    adj: dict[int, set[int]] = {}
+    for bs, _c in blocks.apart_sets:
+        for a in bs:
+            for b in bs:
+                if a != b:
+                    adj.setdefault(a, set()).add(b)
+    out: list[list[int]] = []
+
+    def expand(r: set[int], p: set[int], x: set[int]) -> None:
+        if len(out) >= limit:
+            return
+        if not p and not x:
+            if len(r) >= 2:
+                out.append(sorted(r))
+            return
+        pivot = max(p | x, key=lambda v: len(adj[v] & p))
+        for v in list(p - adj[pivot]):
+            expand(r | {v}, p & adj[v], x & adj[v])
+            p = p - {v}
+            x = x | {v}
+
+    expand(set(), set(adj), set())
+    out.sort(key=lambda c: (-len(c), c))
+    return out

@@ -10,10 +10,11 @@ is needed for the conflict), which is reported by name.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter, defaultdict
 
 from ..errors import InfeasibleError
-from .blocks import Blocks, make_blocks
+from .blocks import Blocks, apart_cliques, make_blocks
 from .problem import KIND_FIXED, KIND_TOGETHER, Constraint, Problem
 
 MAX_FILTER_SOLVES = 120
@@ -105,6 +106,16 @@ def precheck(problem: Problem, blocks: Blocks | None = None) -> None:
                 f"떨어뜨릴 학생들이 같은 {g + 1}모둠에 고정되어 있습니다",
                 [r.label(ids) for r in dict.fromkeys(rules)],
             )
+    for clique in apart_cliques(blocks):
+        if len(clique) <= G:
+            break
+        inside = set(clique)
+        rules = [c for bs, c in blocks.apart_sets if len(bs) > 1 and set(bs) <= inside]
+        members = [i for b in clique for i in blocks.blocks[b].members[:1]]
+        raise _fail(
+            f"서로 떨어뜨려야 하는 학생 {len(clique)}명({_ids(problem, members)})이 모둠 수({G})보다 많습니다",
+            [c.label(ids) for c in rules],
+        )
     for attr, value in problem.no_alone:
         total = sum(1 for v in problem.categorical[attr] if v == value)
         if total == 1:
@@ -147,11 +158,17 @@ def _feasible(problem: Problem, rules: list[_Rule], solver: str) -> bool:
     return outcome.status != "infeasible"
 
 
-def explain_infeasible(problem: Problem, *, solver: str = "cbc") -> InfeasibleError:
-    """An InfeasibleError naming an irreducible set of conflicting rules (sizes are always kept)."""
+def explain_infeasible(problem: Problem, *, solver: str = "cbc", budget: float = 120.0) -> InfeasibleError:
+    """An InfeasibleError naming a minimal set of conflicting rules (sizes are always kept).
+
+    QuickXplain (Junker 2004): split the rules in halves and recurse, so a conflict of k rules
+    among n costs about k·log(n/k) feasibility solves instead of n. A solve that runs out of time
+    counts as feasible, which can only keep a rule too many, never drop a needed one.
+    """
     ids = problem.ids
     rules = [_Rule("constraint", i) for i in range(len(problem.constraints))]
     rules += [_Rule("no_alone", i) for i in range(len(problem.no_alone))]
+    deadline = time.perf_counter() + budget
     if not rules or not _feasible(problem, [], solver):
         seats = Counter(problem.seats)
         detail = ", ".join(f"{s}석 {k}명" for s, k in sorted(seats.items()))
@@ -160,20 +177,39 @@ def explain_infeasible(problem: Problem, *, solver: str = "cbc") -> InfeasibleEr
             f"{problem.min_size}~{problem.max_size}석으로 채울 수 없습니다",
             [],
         )
-    keep = list(rules)
-    solves = 0
-    for rule in list(rules):
-        if solves >= MAX_FILTER_SOLVES:
-            break
-        trial = [r for r in keep if r != rule]
-        solves += 1
-        if not _feasible(problem, trial, solver):
-            keep = trial
+    cache: dict[frozenset[_Rule], bool] = {}
+    complete = True
+
+    def feasible(subset: list[_Rule]) -> bool:
+        nonlocal complete
+        key = frozenset(subset)
+        if key not in cache:
+            if time.perf_counter() > deadline:
+                complete = False
+                return True
+            cache[key] = _feasible(problem, subset, solver)
+        return cache[key]
+
+    def quickxplain(background: list[_Rule], delta: list[_Rule], candidates: list[_Rule]) -> list[_Rule]:
+        if delta and not feasible(background):
+            return []
+        if len(candidates) == 1:
+            return list(candidates)
+        half = len(candidates) // 2
+        c1, c2 = candidates[:half], candidates[half:]
+        x2 = quickxplain(background + c1, c1, c2)
+        x1 = quickxplain(background + x2, x2, c1)
+        return x1 + x2
+
+    keep = quickxplain([], [], rules)
     labels = []
-    for r in keep:
+    for r in sorted(keep, key=lambda r: (r.kind != "constraint", r.index)):
         if r.kind == "constraint":
             labels.append(problem.constraints[r.index].label(ids))
         else:
             attr, value = problem.no_alone[r.index]
             labels.append(f"혼자 금지({attr}={value})")
-    return _fail(f"다음 {len(labels)}개 제약이 함께 지켜질 수 없습니다", labels)
+    message = f"다음 {len(labels)}개 제약이 함께 지켜질 수 없습니다"
+    if not complete:
+        message += " (시간이 모자라 가장 작은 묶음이 아닐 수 있습니다)"
+    return _fail(message, labels)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pulp
 
 from ..errors import SolverError
-from .blocks import Blocks, make_blocks
+from .blocks import Blocks, apart_cliques, make_blocks
 from .evaluate import evaluate, simple_lower_bound
 from .problem import Problem
 from .result import Result, make_result
@@ -55,10 +55,7 @@ def symmetry_order(problem: Problem, blocks: Blocks, rng: random.Random) -> tupl
     """Block order for symmetry breaking, and how many leading blocks are pairwise apart."""
     order = list(range(len(blocks.blocks)))
     rng.shuffle(order)
-    clique: list[int] = []
-    for members, _c in blocks.apart_sets:
-        if len(members) > len(clique) and len(members) <= problem.n_groups:
-            clique = list(members)
+    clique = next((c for c in apart_cliques(blocks, limit=500) if len(c) <= problem.n_groups), [])
     rest = [b for b in order if b not in set(clique)]
     return clique + rest, len(clique)
 
@@ -109,6 +106,15 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
             if len(terms) > 1:
                 lp += pulp.lpSum(terms) <= 1, f"apart_{s}_{g}"
 
+    # Cliques of pairwise-apart blocks: one student of each per group at most (a much tighter LP).
+    existing = {tuple(bs) for bs, _c in blocks.apart_sets}
+    for q, clique in enumerate(apart_cliques(blocks, limit=500)):
+        if len(clique) < 3 or tuple(clique) in existing:
+            continue
+        for g in range(G):
+            terms = [x[b, g] for b in clique if (b, g) in x]
+            if len(terms) > 1:
+                lp += pulp.lpSum(terms) <= 1, f"clique_{q}_{g}"
     objective_terms: list[pulp.LpAffineExpression] = []
     constant = 0.0
     counts: dict[tuple[str, str, int], pulp.LpVariable] = {}
@@ -257,7 +263,9 @@ def solve_ilp(
     warm = False
     if start is not None:
         warm = set_start(model, problem, [start[blk.members[0]] for blk in blocks.blocks])
-    outcome = backend.solve(model.lp, time_limit=time_limit, threads=threads, warm_start=warm)
+    # Building a large model takes seconds of the budget too.
+    left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
+    outcome = backend.solve(model.lp, time_limit=left, threads=threads, warm_start=warm)
     if outcome.status == "infeasible":
         raise explain_infeasible(problem, solver=solver)
     floor = simple_lower_bound(problem)

@@ -52,7 +52,10 @@ class CbcBackend:
     """
 
     name = "cbc"
-    grace = 10.0  # seconds past the time limit before CBC is interrupted
+
+    def grace(self, time_limit: float) -> float:
+        """Seconds past the time limit before CBC is interrupted."""
+        return max(2.0, min(10.0, 0.1 * time_limit))
 
     def available(self) -> bool:
         return bool(pulp.PULP_CBC_CMD(msg=False).available())
@@ -83,7 +86,7 @@ class CbcBackend:
                         args, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
                     )
                     try:
-                        proc.wait(timeout=None if time_limit is None else time_limit + self.grace)
+                        proc.wait(timeout=None if time_limit is None else time_limit + self.grace(time_limit))
                     except subprocess.TimeoutExpired:
                         killed = True
                         proc.send_signal(signal.SIGINT)

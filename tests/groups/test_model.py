@@ -283,7 +283,7 @@ def test_prechecks_name_constraints_and_students(kw, message, conflicts):
     assert str(info.value).endswith("(관련 제약 중 하나를 빼거나 모둠 수·크기를 바꾸세요)")
 
 
-def test_relaxation_finds_the_smallest_conflicting_set():
+def test_pairwise_apart_rules_adding_up_to_too_many_students():
     # Three pairwise-apart students cannot fit in two groups; the other rules are innocent.
     rules = [
         _c("apart", 0, 1, source="r1"),
@@ -301,7 +301,35 @@ def test_relaxation_finds_the_smallest_conflicting_set():
         "분리(10101, 10103) [r4]",
     ]
     assert info.value.message.startswith(
-        "제약을 모두 지킬 수 없습니다: 다음 3개 제약이 함께 지켜질 수 없습니다"
+        "제약을 모두 지킬 수 없습니다: 서로 떨어뜨려야 하는 학생 3명(10101, 10102, 10103)이 모둠 수(2)보다 많습니다"
+    )
+
+
+def test_relaxation_finds_the_smallest_conflicting_set():
+    # Groups of exactly four: the trio must take one single student, but the only single is kept
+    # apart from it and everyone else comes in pairs. Only the solver sees this; r7 is innocent.
+    rules = [
+        _c("together", 0, 1, 2, source="r1"),
+        _c("together", 3, 4, source="r2"),
+        _c("fixed", 6, group=2, source="r7"),
+        _c("together", 5, 6, source="r3"),
+        _c("together", 7, 8, source="r4"),
+        _c("together", 9, 10, source="r5"),
+        _c("apart", 0, 11, source="r6"),
+    ]
+    problem = _problem(12, 3, constraints=rules)
+    with pytest.raises(InfeasibleError) as info:
+        solve_ilp(problem)
+    assert info.value.conflicts == [
+        "함께(10101, 10102, 10103) [r1]",
+        "함께(10104, 10105) [r2]",
+        "함께(10106, 10107) [r3]",
+        "함께(10108, 10109) [r4]",
+        "함께(10110, 10111) [r5]",
+        "분리(10101, 10112) [r6]",
+    ]
+    assert info.value.message.startswith(
+        "제약을 모두 지킬 수 없습니다: 다음 6개 제약이 함께 지켜질 수 없습니다"
     )
 
 
