@@ -307,10 +307,19 @@ class BrowserDriver(Driver):
         # its "nothing here" marker (`empty`) once nothing is loading any more (many apps show
         # that marker while the data is still on its way). A page with neither is taken as empty
         # after `wait_seconds`.
+        # The marker must hold for `empty_seconds` (a loader may not have shown up yet).
         deadline = time.monotonic() + self.wait_seconds
+        hold = float(self.profile.get("empty_seconds", 1.0))
+        empty_since: float | None = None
         while time.monotonic() < deadline:
-            if matching() or (self._empty(spec) and not self._loading()):
+            if matching():
                 break
+            if self._empty(spec) and not self._loading():
+                empty_since = empty_since or time.monotonic()
+                if time.monotonic() - empty_since >= hold:
+                    break
+            else:
+                empty_since = None
             time.sleep(0.05)
         self._settle(link)
         out: list[tuple[str, str]] = []
