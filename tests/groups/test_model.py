@@ -373,3 +373,23 @@ def test_fixed_placements_keep_other_groups_interchangeable():
     assert result.assignment[0] == result.assignment[1] == 2
     unconstrained = solve_ilp(_problem(12, 4, balance={"MBTI": 1.0, "성별": 1.0}))
     assert result.objective >= unconstrained.objective - 1e-9
+
+
+def test_solver_registry():
+    from schoolauto.errors import UsageError
+    from schoolauto.groups import SOLVERS, get_solver
+
+    assert set(SOLVERS) == {"cbc", "highs"}
+    assert get_solver("CBC").name == "cbc"
+    with pytest.raises(UsageError) as info:
+        get_solver("gurobi")
+    assert str(info.value) == "알 수 없는 풀이기입니다: gurobi (가능한 값: cbc, highs)"
+
+
+def test_apart_cliques_from_pairs():
+    from schoolauto.groups.blocks import apart_cliques, make_blocks
+
+    rules = [_c("apart", 0, 1), _c("apart", 1, 2), _c("apart", 0, 2), _c("apart", 2, 3), _c("together", 3, 4)]
+    blocks = make_blocks(_problem(6, 2, constraints=rules))
+    cliques = apart_cliques(blocks)
+    assert [sorted(i for b in c for i in blocks.blocks[b].members) for c in cliques] == [[0, 1, 2], [2, 3, 4]]
