@@ -479,10 +479,22 @@ def provision(home: Path, spec: SandboxSpec, kolibri: Path | None = None) -> San
     return Sandbox(home=home, truth=truth)
 
 
+def default_cache_dir() -> Path:
+    """$SCHOOLAUTO_KOLIBRI_CACHE, else .kolibri-test/ in a checkout, else the user's state folder."""
+    env = os.environ.get("SCHOOLAUTO_KOLIBRI_CACHE")
+    if env:
+        return Path(env)
+    if (REPO / "pyproject.toml").exists():
+        return REPO / ".kolibri-test"
+    from .config import state_dir
+
+    return state_dir() / "kolibri-sandbox"
+
+
 def cached_sandbox(target: Path, spec: SandboxSpec, cache_dir: Path | None = None) -> Sandbox:
     """A seeded KOLIBRI_HOME at `target`, copied from a template under `cache_dir` (made on first use)."""
     kolibri = find_kolibri()
-    cache_dir = Path(cache_dir or REPO / ".kolibri-test")
+    cache_dir = Path(cache_dir or default_cache_dir())
     template = cache_dir / spec.key()
     if not (template / "truth.json").exists():
         building = cache_dir / f"{spec.key()}.building-{os.getpid()}"
@@ -507,3 +519,38 @@ def running_sandbox(target: Path, spec: SandboxSpec | None = None) -> Iterator[t
     sandbox = cached_sandbox(target, spec or SandboxSpec())
     with KolibriServer(sandbox.home) as server:
         yield server, sandbox
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a seeded local Kolibri to try `schoolauto lms` on: python -m schoolauto.lms.sandbox"""
+    import argparse
+    import tempfile
+
+    p = argparse.ArgumentParser(
+        prog="python -m schoolauto.lms.sandbox", description="시험용 Kolibri 를 띄웁니다"
+    )
+    p.add_argument("--classes", type=int, default=2)
+    p.add_argument("--learners", type=int, default=30)
+    p.add_argument("--quizzes", type=int, default=3)
+    args = p.parse_args(argv)
+    spec = SandboxSpec(classes=args.classes, learners=args.learners, quizzes=args.quizzes)
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt  # so that Kolibri is stopped and the temporary home removed
+
+    signal.signal(signal.SIGTERM, stop)
+    with tempfile.TemporaryDirectory() as tmp, running_sandbox(Path(tmp) / "home", spec) as (server, _sb):
+        print(f"Kolibri: {server.url}  (코치 {COACH[0]} / {COACH[1]}, 관리자 {ADMIN[0]} / {ADMIN[1]})")
+        print(f"예: SCHOOLAUTO_LMS_PASSWORD={COACH[1]} schoolauto lms missing --driver kolibri "
+              f"--url {server.url} --username {COACH[0]} --out 미제출.xlsx")  # fmt: skip
+        print("끝내려면 Ctrl+C")
+        try:
+            while server.proc is not None and server.proc.poll() is None:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
