@@ -10,7 +10,8 @@ from ..reports import Cell, TemplateReport
 from .evaluate import CHECK_LABELS
 from .result import Result
 
-TEMPLATE = "groups_report.xlsx"
+# No suffix: a bare name is only looked up in the template folders, never in the working directory.
+TEMPLATE = "groups_report"
 STATUS_KO = {"optimal": "최적 (증명됨)", "feasible": "가능해 (최적 미증명)", "infeasible": "불가능"}
 METHOD_KO = {"ilp": "정수계획", "greedy": "greedy+swap", "random": "무작위"}
 BAD_FILL = "FFF4CCCC"

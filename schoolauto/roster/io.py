@@ -13,7 +13,8 @@ from ..fileio import atomic_output, check_writable, csv_safe
 from ..ingest import ColumnSpec, HeaderMatch, iter_records, locate_columns, normalize_header, read_sheets
 from .model import HEADERS, Student, level_of
 
-ROSTER_TEMPLATE = "roster.xlsx"
+# No suffix: a bare name is only looked up in the template folders, never in the working directory.
+ROSTER_TEMPLATE = "roster"
 CSV_ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8-sig", "cp949": "cp949", "euc-kr": "cp949"}
 
 

@@ -252,3 +252,13 @@ def test_help_has_examples(run_cli, capsys):
     out = capsys.readouterr().out
     assert "schoolauto groups assign 명렬표.xlsx --groups 6" in out
     assert "--constraints 제약.csv" in out
+
+
+def test_report_template_is_not_taken_from_the_working_folder(
+    run_cli, tmp_path: Path, roster: Path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "groups_report.xlsx").write_bytes(b"not a template")
+    r = run_cli("groups", "assign", roster, "--groups", "3", "--balance", "성별", "--out", "g.xlsx")
+    assert r.code == 0, r.err
+    assert load_workbook(tmp_path / "g.xlsx").sheetnames == ["요약", "모둠별 명단", "제약 확인"]

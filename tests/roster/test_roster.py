@@ -252,3 +252,12 @@ def test_cli_bad_inputs(run_cli, tmp_path: Path, argv, message):
 def test_cli_help_has_example(run_cli):
     with pytest.raises(SystemExit):
         run_cli("roster", "generate", "--help")
+
+
+def test_a_roster_named_like_the_template_in_the_working_folder_is_not_used_as_template(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    write_roster(generate_roster(3, seed=1), "roster.xlsx")
+    write_roster(generate_roster(4, seed=2), "school.xlsx")
+    assert len(read_roster("school.xlsx")) == 4
