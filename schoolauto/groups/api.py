@@ -37,6 +37,10 @@ def assign_groups(
         raise UsageError(f"--time-limit: 0보다 커야 합니다 ({time_limit})")
     if threads < 1:
         raise UsageError(f"--threads: 1 이상이어야 합니다 ({threads})")
+    from .feasibility import precheck
+
+    problem.check()
+    precheck(problem)  # every method: impossible input is explained, not answered with broken rules
     if method == "random":
         return random_assignment(problem, seed=seed)
     if method == "greedy":
