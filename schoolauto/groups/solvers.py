@@ -91,7 +91,7 @@ class CbcBackend:
                         killed = True
                         proc.send_signal(signal.SIGINT)
                         try:
-                            proc.wait(timeout=5)
+                            proc.wait(timeout=2)
                         except subprocess.TimeoutExpired:
                             proc.kill()
                             proc.wait()
