@@ -16,7 +16,7 @@ from schoolauto.lms.base import Connection, make_driver
 from schoolauto.lms.report import collect_missing
 from schoolauto.lms.sandbox import COACH, SandboxSpec, running_sandbox
 
-SPEC = SandboxSpec(classes=5, learners=30, quizzes=6, lesson=False, seed=7)
+SPEC = SandboxSpec(classes=5, learners=30, quizzes=6, lesson=False, unopened=False, seed=7)
 TARGETS = {"api": 2.0, "browser": 60.0}
 
 

@@ -230,13 +230,14 @@ class BrowserDriver(Driver):
         loading = self.profile.get("loading")
         return bool(loading and self._count(loading))
 
+    def _matches(self, css: str, text: str | None) -> bool:
+        """Whether an element matching `css` is on the page (with text matching the regex `text`)."""
+        rx = re.compile(text or ".")
+        return any(rx.search(t or "") for t in self._driver.execute_script(_JS_TEXTS, css))
+
     def _empty(self, spec: dict[str, Any]) -> bool:
         """The list page's "nothing here" marker: `empty` css, optionally with text matching `empty_text`."""
-        if not spec.get("empty"):
-            return False
-        texts = self._driver.execute_script(_JS_TEXTS, spec["empty"])
-        rx = re.compile(spec.get("empty_text") or ".")
-        return any(rx.search(t or "") for t in texts)
+        return bool(spec.get("empty")) and self._matches(spec["empty"], spec.get("empty_text"))
 
     def _count(self, selector: str) -> int:
         return int(
@@ -378,6 +379,8 @@ class BrowserDriver(Driver):
             links = self._links(spec["list_url"].format(class_id=course.id), spec)
             for aid, title in reversed(links):  # lists show the newest first
                 rows = self._status_page(spec, course, aid, title)
+                if rows is None:
+                    continue
                 due = self._due(spec)
                 assigned = []
                 for name, status in rows:
@@ -392,10 +395,15 @@ class BrowserDriver(Driver):
 
     def _status_page(
         self, spec: dict[str, Any], course: Course, aid: str, title: str
-    ) -> list[tuple[str, Status]]:
+    ) -> list[tuple[str, Status]] | None:
+        """(name, status) per row, or None when the page says the work is not open yet (`skip_if`)."""
         self._open(spec["page_url"].format(class_id=course.id, id=aid))
         self._wait(lambda: self._count(spec["row"]), f"'{title}' 의 학생 목록")
         self._settle(spec["row"])
+        if spec.get("page_ready"):
+            self._wait(lambda: self._count(spec["page_ready"]), spec["page_ready"])
+        if spec.get("skip_if") and self._matches(spec["skip_if"], spec.get("skip_text")):
+            return None
         out = []
         for name, text in self._driver.execute_script(_JS_ROWS, spec["row"], spec["name"], spec["status"]):
             if name is None or text is None:

@@ -158,6 +158,7 @@ class SandboxSpec:
     learners: int = 30
     quizzes: int = 3
     lesson: bool = True
+    unopened: bool = True  # also a quiz not yet started by the coach and a draft (neither is due work)
     seed: int = 20261129
 
     def key(self) -> str:
@@ -365,6 +366,21 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
                 {"title": title, "kind": "quiz", "id": exam["id"], "group": "1모둠" if to_group else None,
                  "statuses": statuses}
             )  # fmt: skip
+        if spec.unopened:
+            for title, draft in (("다음 주 퀴즈 (아직 안 엶)", False), ("초안 퀴즈", True)):
+                admin.call(
+                    "POST",
+                    "/api/exams/exam/",
+                    json={
+                        "title": title,
+                        "collection": cid,
+                        "assignments": [cid],
+                        "question_sources": [{"section_title": "", "questions": questions}],
+                        "learners_see_fixed_order": True,
+                        "draft": draft,
+                        **({} if draft else {"active": False}),
+                    },
+                )
         if spec.lesson:
             ex = exercises[0]
             title = "1단원 복습"
