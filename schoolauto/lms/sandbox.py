@@ -516,11 +516,13 @@ def cached_sandbox(target: Path, spec: SandboxSpec, cache_dir: Path | None = Non
         building = cache_dir / f"{spec.key()}.building-{os.getpid()}"
         shutil.rmtree(building, ignore_errors=True)
         provision(building, spec, kolibri)
-        with contextlib.suppress(OSError):
-            shutil.rmtree(template, ignore_errors=True)
-            building.rename(template)
-        if not template.exists():
-            template = building
+        try:
+            building.rename(template)  # atomic: other runs see a complete template or none
+        except OSError:
+            if (template / "truth.json").exists():  # another run finished first: use theirs
+                shutil.rmtree(building, ignore_errors=True)
+            else:
+                template = building
     target = Path(target)
     if target.exists():
         shutil.rmtree(target)
