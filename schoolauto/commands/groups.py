@@ -59,6 +59,13 @@ def register(sub: Any) -> None:
         "--numeric", action="append", metavar="열[=가중치]", help="모둠 평균을 전체 평균에 맞출 수치 열"
     )
     goal.add_argument(
+        "--numeric-tolerance",
+        type=float,
+        default=0.0,
+        metavar="점",
+        help="모둠 평균이 전체 평균과 이만큼 이내면 같다고 봅니다 (기본 0; 예: 0.5 → 빨리 최적 증명)",
+    )
+    goal.add_argument(
         "--similar", action="append", metavar="열[=가중치]", help="모둠 안에서 비슷하게 할 열 (수준별 모둠)"
     )
     rules = a.add_argument_group("제약")
@@ -117,6 +124,7 @@ def _assign(args: argparse.Namespace) -> int:
         max_size=args.max_size,
         balance=args.balance,
         numeric=args.numeric,
+        numeric_tolerance=args.numeric_tolerance,
         similar=args.similar,
         no_alone=args.no_alone,
         names_apart=args.names_apart,

@@ -6,7 +6,8 @@ ILP's reported objective is checked against it.
 Objective = sum over balanced attributes a (weight w_a), values v and groups g of
     w_a * (c_gv - T_v / G)^2          c_gv: students with value v in g, T_v: all with v, G: groups
   + sum over numeric attributes x (weight w_x) and groups g of
-    w_x * |sum_{i in g} (x_i - mean_x)| / (N / G)     (= size-weighted distance of the group mean)
+    w_x * max(0, |sum_{i in g} (x_i - mean_x)| / (N / G) - tolerance)
+                                      (= size-weighted distance of the group mean beyond the tolerance)
   + sum over similar attributes s (weight w_s) of w_s * (number of distinct values in each group).
 The first part is the variance of each value's headcount across groups times G, i.e. the quantity
 whose square root over G is the reported standard deviation. Its mean is the plain mean T_v / G
@@ -99,7 +100,8 @@ def evaluate(problem: Problem, assignment: Sequence[int]) -> Evaluation:
         mu = sum(xs) / problem.n
         means[attr] = []
         for ms in members:
-            numeric_term += w * abs(sum(xs[i] - mu for i in ms)) / avg_size
+            distance = abs(sum(xs[i] - mu for i in ms)) / avg_size
+            numeric_term += w * max(0.0, distance - problem.numeric_tolerance)
             means[attr].append(sum(xs[i] for i in ms) / len(ms) if ms else None)
         present = [m for m in means[attr] if m is not None]
         mean_range[attr] = max(present) - min(present) if present else 0.0

@@ -84,7 +84,8 @@ class _State:
             cs, ms = self.counts[a], self.means[a]
             cost += w * sum((cs[k][g] - ms[k]) ** 2 for k in range(len(cs)))
         for j, a in enumerate(self.num_attrs):
-            cost += p.numeric_balance[a] * abs(self.sums[j][g]) / self.avg
+            distance = abs(self.sums[j][g]) / self.avg
+            cost += p.numeric_balance[a] * max(0.0, distance - p.numeric_tolerance)
         for a, w in p.similar.items():
             cost += w * sum(1 for row in self.counts[a] if row[g] > 0)
         viol = max(0, self.seats[g] - p.max_size) + max(0, p.min_size - self.seats[g])

@@ -34,6 +34,7 @@ class Options:
     max_size: int | None = None
     balance: str | Sequence[str] | None = None  # '성별=2,MBTI,수준'
     numeric: str | Sequence[str] | None = None  # '성적'
+    numeric_tolerance: float = 0.0  # group means this close to the overall mean cost nothing
     similar: str | Sequence[str] | None = None  # '수준'
     no_alone: str | Sequence[str] | None = None  # '성별=여'
     names_apart: bool = False
@@ -157,6 +158,7 @@ def problem_from_roster(roster: Roster, options: Options, *, password: str | Non
         numeric=numeric,
         balance=balance,
         numeric_balance=numeric_balance,
+        numeric_tolerance=options.numeric_tolerance,
         similar=similar,
         constraints=constraints,
         no_alone=no_alone,

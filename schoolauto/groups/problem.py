@@ -66,6 +66,8 @@ class Problem:
     numeric: dict[str, list[float]] = field(default_factory=dict)
     balance: dict[str, float] = field(default_factory=dict)  # attribute -> weight
     numeric_balance: dict[str, float] = field(default_factory=dict)
+    # Group-mean distance (in the column's units) that costs nothing: 0 = as close as possible.
+    numeric_tolerance: float = 0.0
     similar: dict[str, float] = field(default_factory=dict)
     constraints: list[Constraint] = field(default_factory=list)
     no_alone: list[tuple[str, str]] = field(default_factory=list)  # (attribute, value)
@@ -106,6 +108,8 @@ class Problem:
                 raise UsageError(f"수치 속성 '{attr}' 이(가) 없습니다")
         if len(self.seats) != n or any(s < 1 for s in self.seats):
             raise UsageError("좌석 수는 학생마다 1 이상이어야 합니다")
+        if not self.numeric_tolerance >= 0:
+            raise UsageError(f"--numeric-tolerance: 0 이상이어야 합니다 ({self.numeric_tolerance})")
         if self.n_groups < 1:
             raise UsageError(f"모둠 수가 올바르지 않습니다: {self.n_groups} (1 이상)")
         if self.min_size < 0 or self.max_size < self.min_size:

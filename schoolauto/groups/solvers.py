@@ -37,7 +37,13 @@ class SolverBackend(Protocol):
     def available(self) -> bool: ...
 
     def solve(
-        self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
+        self,
+        model: pulp.LpProblem,
+        *,
+        time_limit: float | None,
+        threads: int,
+        warm_start: bool,
+        rel_gap: float | None = None,
     ) -> SolveOutcome: ...
 
 
@@ -61,7 +67,13 @@ class CbcBackend:
         return bool(pulp.PULP_CBC_CMD(msg=False).available())
 
     def _run(
-        self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
+        self,
+        model: pulp.LpProblem,
+        *,
+        time_limit: float | None,
+        threads: int,
+        warm_start: bool,
+        rel_gap: float | None = None,
     ) -> tuple[str, bool]:
         """Write the model, run CBC, read the solution into the model; (log text, killed?)."""
         cmd = pulp.PULP_CBC_CMD(msg=False)
@@ -79,6 +91,8 @@ class CbcBackend:
                 args += ["-sec", str(max(1, round(time_limit)))]
             if threads > 1:
                 args += ["-threads", str(threads)]
+            if rel_gap is not None:
+                args += ["-ratioGap", repr(rel_gap)]
             args += ["-timeMode", "elapsed", "-solve", "-printingOptions", "all", "-solution", str(sol)]
             try:
                 with log.open("w", encoding="utf-8") as fh:
@@ -111,10 +125,18 @@ class CbcBackend:
         return text, killed
 
     def solve(
-        self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
+        self,
+        model: pulp.LpProblem,
+        *,
+        time_limit: float | None,
+        threads: int,
+        warm_start: bool,
+        rel_gap: float | None = None,
     ) -> SolveOutcome:
         start = time.perf_counter()
-        text, killed = self._run(model, time_limit=time_limit, threads=threads, warm_start=warm_start)
+        text, killed = self._run(
+            model, time_limit=time_limit, threads=threads, warm_start=warm_start, rel_gap=rel_gap
+        )
         seconds = time.perf_counter() - start
         if killed:
             # CBC can spend far longer than its -sec limit before its first node (a large root LP);
@@ -170,7 +192,13 @@ class HighsBackend:
         return True
 
     def solve(
-        self, model: pulp.LpProblem, *, time_limit: float | None, threads: int, warm_start: bool
+        self,
+        model: pulp.LpProblem,
+        *,
+        time_limit: float | None,
+        threads: int,
+        warm_start: bool,
+        rel_gap: float | None = None,
     ) -> SolveOutcome:
         import highspy
 
@@ -179,7 +207,7 @@ class HighsBackend:
             timeLimit=time_limit,
             threads=threads,
             warmStart=warm_start,
-            gapRel=1e-9,
+            gapRel=1e-9 if rel_gap is None else rel_gap,
             gapAbs=1e-9,
             random_seed=0,
             log_to_console=False,

@@ -179,6 +179,11 @@ def test_infeasible_explained_with_json(run_cli, tmp_path: Path, roster: Path):
             "성별, MBTI, 수준, 성적, 이전반, 특수학급, 연락처, 이메일\n",
         ),
         (
+            ["--groups", "3", "--numeric", "성적", "--numeric-tolerance", "-1"],
+            2,
+            "오류: --numeric-tolerance: 0 이상이어야 합니다 (-1.0)\n",
+        ),
+        (
             ["--groups", "3", "--balance", "성별=x"],
             2,
             "오류: --balance: 가중치는 숫자여야 합니다 ('성별=x', 예: 성별=2)\n",
@@ -262,3 +267,15 @@ def test_report_template_is_not_taken_from_the_working_folder(
     r = run_cli("groups", "assign", roster, "--groups", "3", "--balance", "성별", "--out", "g.xlsx")
     assert r.code == 0, r.err
     assert load_workbook(tmp_path / "g.xlsx").sheetnames == ["요약", "모둠별 명단", "제약 확인"]
+
+
+def test_numeric_tolerance_makes_score_balance_provable(run_cli, roster: Path):
+    r = run_cli(
+        "groups", "assign", roster, "--groups", "3", "--balance", "성별", "--numeric", "성적",
+        "--numeric-tolerance", "1", "--json", "-",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert doc["status"] == "optimal"
+    overall = sum(m * s for m, s in zip(doc["means"]["성적"], doc["sizes"], strict=True)) / 30
+    assert all(abs(m - overall) <= 1 + 1e-6 for m in doc["means"]["성적"])

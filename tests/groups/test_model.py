@@ -77,6 +77,7 @@ def small_problems(draw: st.DrawFn) -> Problem:
         numeric=numeric,
         balance=balance,
         numeric_balance=numeric_balance,
+        numeric_tolerance=draw(st.sampled_from([0.0, 0.0, 2.5])),
         similar=similar,
         constraints=constraints,
         no_alone=no_alone,
