@@ -4,8 +4,10 @@ Kolibri lives in its own virtual environment (its pinned dependencies clash with
 its `kolibri` executable. `scripts/setup-lms-test-env.sh` creates it at `.venv-kolibri/`, or point
 `SCHOOLAUTO_KOLIBRI` at any `kolibri` executable of the pinned version.
 
-Seeding works like a school would: the admin creates groups, quizzes and a lesson through the REST
-API, then every learner logs in and opens, answers or submits quizzes through the learner API. What
+Seeding works like a school would: `provisiondevice` and `bulkimportusers` make the facility,
+coach, learners and classes; a tiny content channel is built locally and imported with
+`importchannel disk` / `importcontent disk` (quizzes need content); the admin creates groups,
+quizzes and a lesson through the REST API, then every learner logs in and opens, answers or submits quizzes through the learner API. What
 was done is recorded as the *truth* that a driver's report must equal.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import io
 import json
 import os
 import random
@@ -24,7 +27,8 @@ import sqlite3
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,6 +39,7 @@ import requests
 from ..errors import DependencyError, LmsError
 
 KOLIBRI_VERSION = "0.19.5"
+SANDBOX_FORMAT = "2"  # bump when seeding changes, so cached sandboxes are rebuilt
 SETUP_HINT = "scripts/setup-lms-test-env.sh 를 먼저 실행하세요"
 REPO = Path(__file__).resolve().parents[2]
 
@@ -162,7 +167,7 @@ class SandboxSpec:
     seed: int = 20261129
 
     def key(self) -> str:
-        raw = json.dumps(asdict(self), sort_keys=True) + KOLIBRI_VERSION
+        raw = json.dumps(asdict(self), sort_keys=True) + KOLIBRI_VERSION + SANDBOX_FORMAT
         return f"kolibri-{KOLIBRI_VERSION}-{hashlib.sha1(raw.encode()).hexdigest()[:10]}"
 
 
@@ -216,10 +221,25 @@ def _hex(rng: random.Random) -> str:
     return uuid.UUID(int=rng.getrandbits(128), version=4).hex
 
 
-def _insert_channel(db: Path, rng: random.Random, n_exercises: int = 3, n_items: int = 6) -> list[dict]:
-    """A tiny channel (a topic with a few exercises) written straight into Kolibri's content tables.
+def _perseus(items: Sequence[str]) -> bytes:
+    """A minimal Perseus exercise archive (Kolibri only copies it; nobody renders it here)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("exercise.json", json.dumps({"all_assessment_items": items, "mastery_model": "do_all"}))
+        for q in items:
+            question = {"content": "1 + 1 = ?", "images": {}, "widgets": {}}
+            z.writestr(f"{q}.json", json.dumps({"question": question, "answerArea": {}, "hints": []}))
+    return buf.getvalue()
 
-    Coach reports only need the nodes to exist and be available; nobody renders the questions.
+
+def build_channel(
+    kolibri_db: Path, data_dir: Path, rng: random.Random, n_exercises: int = 3, n_items: int = 6
+) -> list[dict]:
+    """A tiny channel (a topic with a few exercises) as Kolibri exports it, under `data_dir`.
+
+    `data_dir` must be named KOLIBRI_DATA: it gets content/databases/<channel>.sqlite3 (the
+    content tables of `kolibri_db`'s schema) and content/storage/x/y/<md5>.perseus files, ready
+    for `kolibri manage importchannel disk` and `importcontent disk`.
     """
     root = _hex(rng)
     exercises = [
@@ -231,37 +251,32 @@ def _insert_channel(db: Path, rng: random.Random, n_exercises: int = 3, n_items:
         }
         for i in range(n_exercises)
     ]
-    con = sqlite3.connect(db)
+    (data_dir / "content" / "databases").mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(kolibri_db)
+    ddl = [
+        r[0]
+        for r in src.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'content_%' "
+            "AND name != 'content_contentrequest'"
+        )
+    ]
+    src.close()
+    con = sqlite3.connect(data_dir / "content" / "databases" / f"{CHANNEL_ID}.sqlite3")
     with con:
+        for statement in ddl:
+            con.execute(statement)
         cols = "id, title, content_id, channel_id, description, sort_order, license_owner, author, kind, "
         cols += "available, lft, rght, tree_id, level, coach_content, parent_id, options"
         sql = f"INSERT INTO content_contentnode ({cols}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
         con.execute(
             sql,
-            (
-                root,
-                "schoolauto 시험 채널",
-                _hex(rng),
-                CHANNEL_ID,
-                "",
-                1,
-                "",
-                "",
-                "topic",
-                1,
-                1,
-                2 * n_exercises + 2,
-                1,
-                0,
-                0,
-                None,
-                "{}",
-            ),
-        )
+            (root, "schoolauto 시험 채널", _hex(rng), CHANNEL_ID, "", 1, "", "", "topic", 0,
+             1, 2 * n_exercises + 2, 1, 0, 0, None, "{}"),
+        )  # fmt: skip
         for i, ex in enumerate(exercises):
             con.execute(
                 sql,
-                (ex["id"], ex["title"], ex["content_id"], CHANNEL_ID, "", i + 1, "", "", "exercise", 1,
+                (ex["id"], ex["title"], ex["content_id"], CHANNEL_ID, "", i + 1, "", "", "exercise", 0,
                  2 + 2 * i, 3 + 2 * i, 1, 1, 0, root, "{}"),
             )  # fmt: skip
             con.execute(
@@ -269,6 +284,21 @@ def _insert_channel(db: Path, rng: random.Random, n_exercises: int = 3, n_items:
                 "mastery_model, randomize, is_manipulable, contentnode_id) VALUES (?,?,?,?,?,?,?)",
                 (_hex(rng), json.dumps(ex["items"]), n_items, json.dumps({"type": "do_all"}), 0, 0, ex["id"]),
             )
+            blob = _perseus(ex["items"])
+            md5 = hashlib.md5(blob).hexdigest()
+            path = data_dir / "content" / "storage" / md5[0] / md5[1] / f"{md5}.perseus"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(blob)
+            con.execute(
+                "INSERT INTO content_localfile (id, available, file_size, extension) VALUES (?,?,?,?)",
+                (md5, 0, len(blob), "perseus"),
+            )
+            con.execute(
+                "INSERT INTO content_file (id, supplementary, thumbnail, priority, contentnode_id, lang_id, "
+                "local_file_id, preset) VALUES (?,?,?,?,?,?,?,?)",
+                (_hex(rng), 0, 0, 1, ex["id"], None, md5, "exercise"),
+            )
+        # last_updated must have this shape: an ISO "T" date breaks the import halfway.
         con.execute(
             "INSERT INTO content_channelmetadata (id, name, description, author, version, thumbnail, "
             "last_updated, min_schema_version, root_id, published_size, total_resource_count, "
@@ -486,7 +516,12 @@ def provision(home: Path, spec: SandboxSpec, kolibri: Path | None = None) -> San
     roster = _users_csv(spec, users, rng)
     run_manage(kolibri, home, "bulkimportusers", str(users))
     users.unlink()
-    exercises = _insert_channel(home / "db.sqlite3", rng)
+    data_dir = home.parent / f"{home.name}-channel" / "KOLIBRI_DATA"
+    shutil.rmtree(data_dir.parent, ignore_errors=True)
+    exercises = build_channel(home / "db.sqlite3", data_dir, rng)
+    run_manage(kolibri, home, "importchannel", "disk", CHANNEL_ID, str(data_dir))
+    run_manage(kolibri, home, "importcontent", "disk", CHANNEL_ID, str(data_dir))
+    shutil.rmtree(data_dir.parent, ignore_errors=True)
     with KolibriServer(home, kolibri) as server:
         truth = _seed(server.url, spec, roster, exercises, rng)
     truth["spec"] = asdict(spec)
