@@ -62,19 +62,31 @@ def find_kolibri() -> Path:
     return path
 
 
+def free_ports(n: int) -> list[int]:
+    """`n` distinct free ports (all held open together while choosing, so none is handed out twice)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def kolibri_env(home: Path, port: int = 0, zip_port: int = 0) -> dict[str, str]:
+    if not (port and zip_port):
+        port, zip_port = free_ports(2)
     env = dict(os.environ)
     env.update(
         KOLIBRI_HOME=str(home),
         KOLIBRI_LISTEN_ADDRESS="127.0.0.1",
-        KOLIBRI_HTTP_PORT=str(port or free_port()),
-        KOLIBRI_ZIP_CONTENT_PORT=str(zip_port or free_port()),
+        KOLIBRI_HTTP_PORT=str(port),
+        KOLIBRI_ZIP_CONTENT_PORT=str(zip_port),
         KOLIBRI_ZEROCONF_ENABLED="false",
         KOLIBRI_DISABLE_PING="true",
         KOLIBRI_RUN_MODE="schoolauto-sandbox",
@@ -103,37 +115,54 @@ class KolibriServer:
     def __init__(self, home: Path, kolibri: Path | None = None) -> None:
         self.home = Path(home)
         self.kolibri = kolibri or find_kolibri()
-        self.port = free_port()
+        self.port, self.zip_port = free_ports(2)
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 120) -> KolibriServer:
+    def start(self, timeout: float = 120, attempts: int = 3) -> KolibriServer:
+        """Start and wait until both of Kolibri's ports answer; a port lost to a race gets new ports."""
+        for attempt in range(1, attempts + 1):
+            if self._start_once(timeout):
+                return self
+            self.stop()
+            if attempt < attempts:
+                self.port, self.zip_port = free_ports(2)
+                self.url = f"http://127.0.0.1:{self.port}"
+        raise LmsError(f"Kolibri 가 시작하자마자 끝났습니다; 로그: {self.home / 'sandbox-server.log'}")
+
+    def _start_once(self, timeout: float) -> bool:
         # A copied home may carry the pid file of the run it was copied from.
         for stale in ("server.pid", "server.lock"):
             with contextlib.suppress(FileNotFoundError):
                 (self.home / stale).unlink()
-        log = open(self.home / "sandbox-server.log", "ab")
-        self._log = log
+        self._log = open(self.home / "sandbox-server.log", "ab")
         self.proc = subprocess.Popen(
             [str(self.kolibri), "start", "--foreground", f"--port={self.port}"],
-            env=kolibri_env(self.home, self.port),
-            stdout=log,
+            env=kolibri_env(self.home, self.port, self.zip_port),
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise LmsError(
-                    f"Kolibri 가 시작하자마자 끝났습니다; 로그: {self.home / 'sandbox-server.log'}"
-                )
-            with contextlib.suppress(requests.RequestException):
-                r = requests.get(f"{self.url}/api/public/info/", timeout=2)
-                if r.status_code == 200:
-                    return self
+                return False
+            if self._answers():
+                return True
             time.sleep(0.2)
         self.stop()
         raise LmsError(f"Kolibri 가 {timeout:.0f}초 안에 응답하지 않습니다")
+
+    def _answers(self) -> bool:
+        try:
+            r = requests.get(f"{self.url}/api/public/info/", timeout=2)
+            if r.status_code != 200:
+                return False
+            # The zip-content server starts a little later; if its port was taken, Kolibri exits.
+            requests.get(f"http://127.0.0.1:{self.zip_port}/", timeout=2)
+        except requests.RequestException:
+            return False
+        return True
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
