@@ -115,8 +115,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         out_password = get_secret(OUTPUT_PASSWORD_ENV, prompt="보고서에 걸 암호: ")
     method = get_method(args.method, args.cutoff)
     password = _input_password(args)
-    method.warm_up()
-    dataset = read_reading_exports(args.inputs, password=password)
+    dataset = read_reading_exports(args.inputs, password=password, on_file=method.start)
     report = find_duplicate_books(dataset, method)
     written = write_duplicate_outputs(
         report,

@@ -45,11 +45,11 @@ class DuplicateMethod(Protocol):
     name: str
     cutoff: float | None
 
-    def warm_up(self) -> None:
-        """Start slow set-up (loading a model) in the background while the files are read."""
+    def start(self, entries: Sequence[BookEntry]) -> None:
+        """Begin per-entry work on entries as they are read (it may go on in the background)."""
 
     def prepare(self, entries: Sequence[BookEntry]) -> None:
-        """Do per-entry work once (tokenising, keys) before pairs are compared."""
+        """Finish per-entry work for all entries before pairs are compared."""
 
     def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
         """A match when `a` and `b` are (or may be) the same book, else None."""
@@ -142,10 +142,18 @@ class RatioMethod:
             raise UsageError(f"--cutoff 는 1.0 과 2.0 사이여야 합니다 (받은 값: {self.cutoff})")
         self._kiwi = kiwi
         self._forms: dict[str, tuple[str, ...]] = {}
+        self._pending: list[tuple[list[str], Iterator[object]]] = []
+        self._submitted: set[str] = set()
 
-    def warm_up(self) -> None:
-        # Loading Kiwi holds the GIL, so a background load only slows the reading down (measured).
-        pass
+    def start(self, entries: Sequence[BookEntry]) -> None:
+        """Hand the new texts to Kiwi, whose worker threads tokenise them while Python reads on.
+
+        (Loading the model holds the GIL and cannot overlap with reading; tokenising can.)
+        """
+        texts = sorted({compare_text(e) for e in entries} - self._submitted - self._forms.keys())
+        if texts:
+            self._submitted.update(texts)
+            self._pending.append((texts, self.kiwi.tokenize(texts)))  # type: ignore[attr-defined]
 
     @property
     def kiwi(self) -> object:
@@ -154,9 +162,12 @@ class RatioMethod:
         return self._kiwi
 
     def prepare(self, entries: Sequence[BookEntry]) -> None:
-        texts = sorted({compare_text(e) for e in entries} - self._forms.keys())
-        if texts:
-            self._forms.update(zip(texts, tokenize_many(self.kiwi, texts), strict=True))
+        self.start(entries)
+        for texts, results in self._pending:
+            for text, tokens in zip(texts, results, strict=True):
+                self._forms[text] = tuple(t.form for t in tokens)  # type: ignore[attr-defined]
+        self._pending.clear()
+        self._submitted.clear()
 
     def morphemes(self, text: str) -> tuple[str, ...]:
         if text not in self._forms:
@@ -224,8 +235,8 @@ class NormalizedJamoMethod:
         self.cutoff = cutoff  # unused: decisions are rule-based; kept for the common interface
         self._known = known_compact_titles() if use_catalog else frozenset()
 
-    def warm_up(self) -> None:
-        pass
+    def start(self, entries: Sequence[BookEntry]) -> None:
+        pass  # keys are cheap and cached; nothing to overlap with reading
 
     def prepare(self, entries: Sequence[BookEntry]) -> None:
         for e in entries:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,8 +216,16 @@ def _match_sheet(sheet: Sheet) -> tuple[HeaderMatch, str] | None:
     return None
 
 
-def read_reading_exports(paths: Iterable[str | Path], *, password: str | None = None) -> ReadingDataset:
+def read_reading_exports(
+    paths: Iterable[str | Path],
+    *,
+    password: str | None = None,
+    on_file: Callable[[list[BookEntry]], object] | None = None,
+) -> ReadingDataset:
     """Read every file into one dataset of book entries.
+
+    `on_file` is called with each file's entries as soon as it is read, so a method can start its
+    per-entry work (Kiwi tokenises in its own threads) while the next file is read.
 
     A file named directly must be a reading export (else a clear error); inside a folder, files
     without a 독서활동상황 (or 도서명) column are skipped with a warning, and the folder must hold
@@ -252,6 +260,8 @@ def read_reading_exports(paths: Iterable[str | Path], *, password: str | None = 
             seen[fingerprint] = path.name
             dataset.entries.extend(entries)
             dataset.files.append(path.name)
+            if on_file is not None:
+                on_file(entries)
         if from_folder and read_here == 0:
             raise MissingColumnsError(
                 "폴더에 독서활동상황 파일이 없습니다: 독서활동상황(또는 도서명) 열이 있는 파일이 하나도 없습니다",
