@@ -59,7 +59,7 @@ class DuplicateMethod(Protocol):
 
 
 def all_pairs(method: DuplicateMethod, entries: Sequence[BookEntry]) -> Iterator[tuple[int, int, Match]]:
-    """The plain way: compare every pair."""
+    """The plain way: compare every pair (the reference that the fast `find_matches` are tested against)."""
     for i in range(len(entries)):
         for j in range(i + 1, len(entries)):
             m = method.compare(entries[i], entries[j])
@@ -76,7 +76,6 @@ def compare_text(entry: BookEntry) -> str:
 
 # ----- reasons, shared by both methods ------------------------------------------------------------
 _SPACE = re.compile(r"\s+")
-_PUNCT = re.compile(r"[^\w\s]")
 
 
 def describe_difference(a: BookEntry, b: BookEntry) -> str:

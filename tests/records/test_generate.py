@@ -99,3 +99,16 @@ def test_generate_cli(run_cli, tmp_path: Path) -> None:
     assert again.code == 2 and "출력 파일이 이미 있습니다" in again.err
     bad = run_cli("records", "generate", "--out-dir", tmp_path / "x", "--format", "pdf")
     assert (bad.code, bad.err.strip()) == (2, "오류: 알 수 없는 형식입니다: pdf (가능한 값: xlsx, csv)")
+
+
+@pytest.mark.parametrize("name", ["default", "ratio"])
+def test_fast_pair_search_equals_comparing_every_pair(generated, name: str) -> None:
+    from schoolauto.records import get_method
+    from schoolauto.records.methods import all_pairs
+
+    out, _ = generated
+    ds = read_reading_exports(sorted(out.glob("*.xlsx"))[:2])
+    method = get_method(name)
+    method.prepare(ds.entries)
+    for entries in ds.by_student().values():
+        assert list(method.find_matches(entries)) == list(all_pairs(method, entries))
