@@ -410,7 +410,7 @@ def run_remind(
                     mailer.send(m)
                 except (OSError, smtplib.SMTPException) as exc:
                     result.failed += 1
-                    log.warning("a reminder could not be sent: %s", type(exc).__name__)
+                    log.info("a reminder could not be sent: %s", type(exc).__name__)
                     result.lines.append(f"보내지 못함: {m.to} ({type(exc).__name__})")
                     continue
                 state.mark(m.keys)

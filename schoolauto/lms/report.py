@@ -48,7 +48,7 @@ def collect_missing(
                 report.errors.append(ClassFailure(n, "LMS 에 이 이름의 반이 없습니다"))
     for course, result in driver.fetch_classes(courses):
         if isinstance(result, SchoolautoError):
-            log.warning("a class could not be read: %s", result)
+            log.info("a class could not be read: %s", result)  # the CLI reports it in Korean
             report.errors.append(ClassFailure(course.name, str(result)))
             continue
         report.classes.append(find_missing(result, tuple(kinds) or None))
