@@ -23,10 +23,8 @@ CSV_HEADER = [
 
 
 def _where(f: Finding, which: str) -> str:
-    e = f.a if which == "a" else f.b
-    s = e.source
-    sheet = f" [{s.sheet}]" if s.sheet else ""
-    return f"{s.file}{sheet} {s.row}행 {s.column or ''}열 {s.index}번째".replace("  ", " ")
+    s = (f.a if which == "a" else f.b).source
+    return f"{s.file}\n{s.row}행 {s.index}번째"  # the sheet is in the JSON and CSV
 
 
 def finding_rows(report: DuplicateReport) -> list[dict[str, Any]]:
@@ -59,6 +57,13 @@ def finding_rows(report: DuplicateReport) -> list[dict[str, Any]]:
     return rows
 
 
+def _files_label(files: list[str]) -> str:
+    """'3개 파일: 1반.xlsx, 2반.xlsx, 3반.xlsx', shortened after a few names so the cell stays readable."""
+    shown = ", ".join(files[:3])
+    more = f" 외 {len(files) - 3}개" if len(files) > 3 else ""
+    return f"{len(files)}개 파일: {shown}{more}"
+
+
 def build_workbook(
     report: DuplicateReport, *, school_name: str = "", template: str | Path = TEMPLATE
 ) -> TemplateReport:
@@ -70,7 +75,7 @@ def build_workbook(
             "generated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "method_label": METHOD_LABELS.get(report.method, report.method)
             + (f", 기준 {report.cutoff}" if report.method == "ratio" else ""),
-            "files": ", ".join(report.dataset.files),
+            "files": _files_label(report.dataset.files),
             "students": report.dataset.student_count,
             "entries": len(report.dataset.entries),
             "findings": len(report.findings),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 import difflib
 import io
+import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +93,23 @@ def diff_rich_text(text: str, other: str) -> CellRichText | str:
     if not any(isinstance(b, TextBlock) for b in blocks):
         return text
     return CellRichText(blocks)
+
+
+LINE_HEIGHT_PT = 14.5
+
+
+def _display_width(text: str) -> float:
+    """Width in Excel's character units: Hangul, CJK and full-width forms are about 1.7 digits wide."""
+    return sum(1.7 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+
+
+def _wrapped_lines(value: Any, column_width: float) -> int:
+    """How many lines a wrapped cell needs in a column of that width (an estimate that errs high)."""
+    if value is None:
+        return 1
+    text = str(value.value if isinstance(value, Cell) else value)
+    usable = max(column_width, 1.0)
+    return sum(max(1, math.ceil(_display_width(line) / usable)) for line in text.split("\n"))
 
 
 def _set_value(cell: XlCell, value: Any) -> None:
@@ -232,6 +251,14 @@ class TemplateReport:
         template_cells = {c: ws.cell(start, c) for c in range(1, ws.max_column + 1)}
         styles = {c: copy.copy(cell._style) for c, cell in template_cells.items()}
         height = ws.row_dimensions[start].height
+        wrapped = {c for c, cell in template_cells.items() if cell.alignment.wrap_text}
+        # Column widths are in digits of the 11-point default font; a smaller font fits more.
+        widths = {
+            c: (ws.column_dimensions[get_column_letter(c)].width or 8.43)
+            * 11
+            / (template_cells[c].font.sz or 11)
+            for c in wrapped
+        }
         if not rows:
             for c in fields:
                 ws.cell(start, c).value = None
@@ -243,7 +270,12 @@ class TemplateReport:
                 cell._style = copy.copy(style)
                 if c in fields:
                     _set_value(cell, record.get(fields[c]))
-            if height is not None:
+            lines = max((_wrapped_lines(ws.cell(r, c).value, widths[c]) for c in wrapped), default=1)
+            if lines > 1:
+                # Neither Excel nor LibreOffice reliably grows a row for wrapped text in a written
+                # file; set the height so the printed rows never overlap.
+                ws.row_dimensions[r].height = max(height or 0, lines * LINE_HEIGHT_PT)
+            elif height is not None:
                 ws.row_dimensions[r].height = height
             last = r
         header = start - 1
