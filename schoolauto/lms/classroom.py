@@ -57,12 +57,7 @@ class ClassroomDriver(Driver):
 
     def __init__(self, conn: Connection, secret: str | None) -> None:
         super().__init__(conn, secret)
-        self.http = HttpClient(
-            conn.url or DEFAULT_URL,
-            timeout=conn.timeout,
-            retries=conn.retries,
-            backoff=float(conn.options.get("backoff", 0.5)),
-        )
+        self.http = HttpClient.for_connection(conn, conn.url or DEFAULT_URL)
         self.http.session.headers["Authorization"] = f"Bearer {secret or ''}"
         self.now = datetime.now(UTC)
 

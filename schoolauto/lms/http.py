@@ -40,6 +40,16 @@ class HttpClient:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "schoolauto-lms"
 
+    @classmethod
+    def for_connection(cls, conn: Any, base_url: str | None = None) -> HttpClient:
+        """A client with a connection's URL, timeout, retries and back-off (`backoff = …` option)."""
+        return cls(
+            base_url or conn.url,
+            timeout=conn.timeout,
+            retries=conn.retries,
+            backoff=float(conn.options.get("backoff", 0.5)),
+        )
+
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
             return path

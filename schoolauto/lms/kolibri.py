@@ -38,12 +38,7 @@ class KolibriDriver(Driver):
 
     def __init__(self, conn: Any, secret: str | None) -> None:
         super().__init__(conn, secret)
-        self.http = HttpClient(
-            conn.url,
-            timeout=conn.timeout,
-            retries=conn.retries,
-            backoff=float(conn.options.get("backoff", 0.5)),
-        )
+        self.http = HttpClient.for_connection(conn)
         self._logged_in = False
 
     # ----- session --------------------------------------------------------------------------

@@ -31,12 +31,7 @@ class MoodleDriver(Driver):
 
     def __init__(self, conn: Connection, secret: str | None) -> None:
         super().__init__(conn, secret)
-        self.http = HttpClient(
-            conn.url,
-            timeout=conn.timeout,
-            retries=conn.retries,
-            backoff=float(conn.options.get("backoff", 0.5)),
-        )
+        self.http = HttpClient.for_connection(conn)
         self._courses: dict[str, dict[str, Any]] | None = None
 
     def call(self, function: str, **params: Any) -> Any:
