@@ -61,13 +61,17 @@ def write_bytes_atomic(path: str | Path, data: bytes, *, overwrite: bool = False
     return Path(path)
 
 
-def write_json(path: str | Path, obj: Any, *, overwrite: bool = False) -> Path:
-    """Write UTF-8 JSON (Korean kept readable) atomically."""
+def json_text(obj: Any) -> str:
+    """The one JSON style of every output (files and `--json -`): UTF-8 Korean kept readable."""
     try:
-        text = json.dumps(obj, ensure_ascii=False, indent=2)
+        return json.dumps(obj, ensure_ascii=False, indent=2)
     except (TypeError, ValueError) as exc:  # pragma: no cover - a programming error
-        raise ReportError(f"JSON 으로 바꿀 수 없는 값이 있습니다: {exc}", path=path) from exc
-    return write_bytes_atomic(path, (text + "\n").encode("utf-8"), overwrite=overwrite)
+        raise ReportError(f"JSON 으로 바꿀 수 없는 값이 있습니다: {exc}") from exc
+
+
+def write_json(path: str | Path, obj: Any, *, overwrite: bool = False) -> Path:
+    """Write UTF-8 JSON atomically."""
+    return write_bytes_atomic(path, (json_text(obj) + "\n").encode("utf-8"), overwrite=overwrite)
 
 
 def csv_safe(value: Any) -> Any:
@@ -83,11 +87,21 @@ def write_csv(
     rows: Iterable[Sequence[Any]],
     *,
     overwrite: bool = False,
+    encoding: str = "utf-8-sig",
 ) -> Path:
-    """Write a CSV in UTF-8 with BOM (so Excel on Korean Windows opens it right), atomically."""
+    """Write a CSV atomically: UTF-8 with BOM by default (Excel on Korean Windows opens it right),
+    or `cp949` for older school systems; a character the encoding lacks is a clear error."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf)
     writer.writerow(header)
     for row in rows:
         writer.writerow(["" if v is None else csv_safe(v) for v in row])
-    return write_bytes_atomic(path, buf.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+    text = buf.getvalue()
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end]
+        raise ReportError(
+            f"'{bad}' 글자는 {encoding} 로 저장할 수 없습니다", path=path, hint="UTF-8 로 저장하세요"
+        ) from exc
+    return write_bytes_atomic(path, data, overwrite=overwrite)

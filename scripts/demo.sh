@@ -4,12 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PY="${PYTHON:-}"
-if [ -z "$PY" ]; then
-  for candidate in python3.11 python3; do
-    if command -v "$candidate" >/dev/null 2>&1; then PY="$candidate"; break; fi
-  done
-fi
+. scripts/python.sh
 [ -x .venv-demo/bin/python ] || "$PY" -m venv .venv-demo
 .venv-demo/bin/python -m pip install --quiet --disable-pip-version-check .
 SA=.venv-demo/bin/schoolauto

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import Any
@@ -98,7 +97,7 @@ def register(sub: Any) -> None:
 
 def _assign(args: argparse.Namespace) -> int:
     from ..errors import InfeasibleError
-    from ..fileio import check_writable, write_json
+    from ..fileio import check_writable, json_text, write_json
     from ..groups import (
         Options,
         assign_groups,
@@ -146,7 +145,7 @@ def _assign(args: argparse.Namespace) -> int:
         if args.json:
             doc = infeasible_json(str(exc), exc.conflicts, time.perf_counter() - t0)
             if args.json == "-":
-                print(json.dumps(doc, ensure_ascii=False, indent=2))
+                print(json_text(doc))
             else:
                 write_json(args.json, doc, overwrite=args.overwrite)
         raise
@@ -155,7 +154,7 @@ def _assign(args: argparse.Namespace) -> int:
     if args.csv:
         write_csv_result(result, args.csv, overwrite=args.overwrite)
     if args.json == "-":
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(result.to_json()))
     else:
         if args.json:
             write_json_result(result, args.json, overwrite=args.overwrite)

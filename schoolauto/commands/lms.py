@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import sys
 from collections.abc import Iterator
@@ -194,7 +193,7 @@ def cmd_missing(args: argparse.Namespace) -> int:
 
     Example: schoolauto lms missing --lms 우리학교 --out a.xlsx
     """
-    from ..fileio import check_writable
+    from ..fileio import check_writable, json_text
     from ..lms.report import report_to_dict, write_report_csv, write_report_json, write_report_xlsx
     from ..lms.runlock import run_lock
 
@@ -208,7 +207,7 @@ def cmd_missing(args: argparse.Namespace) -> int:
         if args.csv:
             write_report_csv(report, args.csv, overwrite=args.overwrite)
         if args.json == "-":
-            print(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
+            print(json_text(report_to_dict(report)))
         elif args.json:
             write_report_json(report, args.json, overwrite=args.overwrite)
     if args.json != "-" and not args.quiet:

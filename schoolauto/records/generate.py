@@ -22,13 +22,26 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from ..errors import UsageError
-from ..fileio import check_writable, write_bytes_atomic
+from ..fileio import check_writable, write_bytes_atomic, write_csv
 from .catalog import Book, load_books, load_lookalikes
 from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume
 
 SUBJECTS = ["공통", "국어", "영어", "수학", "사회", "과학", "정보", "진로"]
 HEADER = ["번  호", "성  명", "학  년", "과목 또는 영역", "독서활동 상황"]
 ROWS_HEADER = ["번호", "성명", "학년", "학기", "도서명", "저자"]
+GOLD_HEADER = [
+    "file",
+    "class",
+    "number",
+    "name",
+    "row_a",
+    "index_a",
+    "text_a",
+    "row_b",
+    "index_b",
+    "text_b",
+    "variant",
+]
 PAGE_ROWS = 30  # the header is repeated after this many data rows, as at a printed page break
 
 # Vowels and consonants one key (or one shift) apart on the 2-beolsik keyboard.
@@ -389,25 +402,7 @@ def generate_reading_exports(
                         gold_rows.append(
                             [names[k], k, number, name, ra, ia, pa.text, rb, ib, pb.text, variant]
                         )
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf)
-    w.writerow(
-        [
-            "file",
-            "class",
-            "number",
-            "name",
-            "row_a",
-            "index_a",
-            "text_a",
-            "row_b",
-            "index_b",
-            "text_b",
-            "variant",
-        ]
-    )
-    w.writerows(gold_rows)
-    gold = write_bytes_atomic(out / "gold.csv", buf.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+    gold = write_csv(out / "gold.csv", GOLD_HEADER, gold_rows, overwrite=overwrite)
     return GeneratedExports(
         files=files, gold=gold, students=len(plans), entries=n_entries, true_pairs=len(gold_rows),
         hard_negative_pairs=negatives,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataError, MissingColumnsError, ReportError, UsageError
-from ..fileio import atomic_output, check_writable, csv_safe
+from ..errors import DataError, MissingColumnsError, UsageError
+from ..fileio import check_writable, write_csv
 from ..ingest import ColumnSpec, HeaderMatch, iter_records, locate_columns, normalize_header, read_sheets
 from .model import HEADERS, Student, level_of
 
@@ -39,21 +37,9 @@ def write_roster(
         enc = CSV_ENCODINGS.get(encoding.lower())
         if enc is None:
             raise UsageError(f"지원하지 않는 인코딩입니다: {encoding} (utf-8-sig 또는 cp949)")
-        buf = io.StringIO(newline="")
-        writer = csv.writer(buf)
-        writer.writerow(list(HEADERS))
-        for r in rows:
-            writer.writerow([csv_safe(r[h]) for h in HEADERS])
-        try:
-            data = buf.getvalue().encode(enc)
-        except UnicodeEncodeError as exc:
-            bad = buf.getvalue()[exc.start : exc.end]
-            raise ReportError(
-                f"'{bad}' 글자는 {encoding} 로 저장할 수 없습니다", path=p, hint="UTF-8 로 저장하세요"
-            ) from exc
-        with atomic_output(p, overwrite=overwrite) as fh:
-            fh.write(data)
-        return p
+        return write_csv(
+            p, list(HEADERS), ([r[h] for h in HEADERS] for r in rows), overwrite=overwrite, encoding=enc
+        )
     if suffix == ".xlsx":
         from ..reports import TemplateReport
 
