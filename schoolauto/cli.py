@@ -13,7 +13,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from . import __version__
 from .errors import SchoolautoError, UsageError
@@ -87,11 +87,29 @@ def build_parser() -> Parser:
     return parser
 
 
+class _KoreanLogFormatter(logging.Formatter):
+    """'경고: …' for warnings; module names only with --debug."""
+
+    PREFIX: ClassVar[dict[int, str]] = {
+        logging.WARNING: "경고: ",
+        logging.ERROR: "오류: ",
+        logging.CRITICAL: "오류: ",
+    }
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__()
+        self.debug = debug
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = self.PREFIX.get(record.levelno, "") + record.getMessage()
+        return f"{record.name}: {text}" if self.debug else text
+
+
 def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_KoreanLogFormatter(args.debug))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,6 +18,14 @@ from ..errors import InputFileError, MissingColumnsError, PasswordError
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+# Files people pick by mistake: a picture, a PDF, an HWP document (HWP 5 is CFB, caught by calamine).
+_NOT_TABLES = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "그림(PNG)",
+    b"\xff\xd8\xff": "그림(JPEG)",
+    b"GIF8": "그림(GIF)",
+    b"HWP Document": "한글(HWP)",
+}
 
 
 @dataclass
@@ -218,6 +226,11 @@ def read_sheets(path: str | Path, *, password: str | None = None) -> list[Sheet]
         raise InputFileError(f"파일을 열 수 없습니다 ({exc.strerror})", path=p) from exc
     if not data.strip():
         raise InputFileError("빈 파일입니다", path=p, hint="내용이 있는 파일을 주세요")
+    for magic, kind in _NOT_TABLES.items():
+        if data.startswith(magic):
+            raise InputFileError(
+                f"표 파일이 아닙니다 ({kind} 파일)", path=p, hint="xlsx, xls, csv 파일을 주세요"
+            )
     if data.startswith(_CFB_MAGIC):
         data = _decrypt(data, p, password)
     if data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):

@@ -76,3 +76,21 @@ def test_binary_and_folder_errors(tmp_path: Path) -> None:
     empty.mkdir()
     with pytest.raises(InputFileError, match="폴더에 읽을 표 파일"):
         expand_inputs([empty])
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"%PDF-1.7\n", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "그림(PNG)"),
+        (b"\xff\xd8\xff\xe0", "그림(JPEG)"),
+    ],
+)
+def test_pictures_and_pdfs_are_named(tmp_path: Path, head: bytes, kind: str) -> None:
+    p = tmp_path / "scan.xlsx"
+    p.write_bytes(head + b"\x00" * 64)
+    with pytest.raises(InputFileError) as exc:
+        read_sheets(p)
+    assert (
+        str(exc.value) == f"파일 scan.xlsx: 표 파일이 아닙니다 ({kind} 파일) (xlsx, xls, csv 파일을 주세요)"
+    )

@@ -199,3 +199,16 @@ def test_debug_shows_traceback(run_cli, tmp_path: Path) -> None:
 
     with pytest.raises(InputFileError):
         run_cli("--debug", "records", "duplicates", tmp_path / "missing.xlsx")
+
+
+def test_skipped_file_in_a_folder_is_a_korean_warning(run_cli, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_xlsx(folder / "2반.xlsx", CLASS_ROWS)
+    (folder / "메모.csv").write_text("이름,나이\n홍길동,17\n", encoding="utf-8")
+    r = run_cli("records", "duplicates", folder)
+    assert r.code == 0
+    assert (
+        r.err.strip()
+        == "경고: 건너뜀: 메모.csv (필요한 열이 없습니다: 독서활동상황(또는 도서명) / 찾은 열: 이름, 나이)"
+    )
