@@ -146,10 +146,16 @@ def ask_new_password(env_var: str, what: str) -> str:
     return first
 
 
-def emit(result: Any, args: argparse.Namespace, request: Any, inputs: Sequence[str] = ()) -> list[Any]:
-    """Write the asked-for outputs of a job result; `--json -` prints the JSON to the screen."""
+def emit(result: Any, args: argparse.Namespace, request: Any = None, inputs: Sequence[str] = ()) -> list[Any]:
+    """Write the asked-for outputs of a job result; `--json -` prints the JSON to the screen.
+
+    Pass the `request` that `output_request` returned before the work (it was checked then);
+    without one it is made (and checked) now.
+    """
     from .outputs import STDOUT, json_of, write_outputs
 
+    if request is None:
+        request = output_request(args, inputs)
     written = write_outputs(result, request, inputs)
     if request.json is not None and str(request.json) == STDOUT:
         print(json_of(result))
