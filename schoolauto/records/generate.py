@@ -21,9 +21,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..errors import UsageError
-from ..fileio import check_writable, write_bytes_atomic, write_csv
-from .catalog import Book, load_books, load_lookalikes
+from ..errors import OutputExistsError, ReportError, UsageError
+from ..fileio import commit_files, csv_bytes
+from .catalog import Book, LookalikePair, load_books, load_lookalikes, load_subtitles
 from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume
 
 SUBJECTS = ["공통", "국어", "영어", "수학", "사회", "과학", "정보", "진로"]
@@ -57,7 +57,43 @@ _CONSONANT_SLIPS = {
 }  # fmt: skip
 ROLE_WORDS = ["저", "지음", "글", "저자", "엮음"]
 TRANSLATORS = ["김진준", "조현욱", "이덕환", "전영애", "황현산", "김난주", "홍성광", "이종인"]
-WRAPS = [("《", "》"), ("<", ">"), ("「", "」"), ("『", "』"), ("[", "]"), ("〈", "〉")]
+WRAPS = [
+    ("《", "》"),
+    ("<", ">"),
+    ("「", "」"),
+    ("『", "』"),
+    ("[", "]"),
+    ("〈", "〉"),
+    ('"', '"'),
+    ("'", "'"),
+]
+PUBLISHERS = [
+    "민음사",
+    "문학동네",
+    "창비",
+    "열린책들",
+    "김영사",
+    "사계절",
+    "비룡소",
+    "을유문화사",
+    "해냄",
+    "동아시아",
+]
+EDITIONS = [
+    "개정판",
+    "(개정증보판)",
+    "양장",
+    "(리커버 특별판)",
+    "보급판",
+    "10주년 기념판",
+    "(완역본)",
+    "무삭제판",
+    "(특별판)",
+]
+SUBTITLE_SEPS = [": ", " : ", " - ", "—", " – ", " ("]
+# Transliteration slips on foreign names: (written, also written) pairs of syllable parts.
+TRANSLIT = [("예", "에"), ("에", "예"), ("페", "뻬"), ("테", "떼"), ("토", "또"), ("카", "까"), ("키", "끼"),
+            ("스", "쓰"), ("프", "쁘"), ("베", "페"), ("쉐", "셰"), ("셰", "세"), ("어", "오"), ("츠", "쯔")]  # fmt: skip
 
 
 @dataclass
@@ -157,14 +193,43 @@ def _volume_variant(title: str, rng: random.Random) -> str:
     return form.format(b=base, v=vol)
 
 
+def _translit_variant(author: str, rng: random.Random) -> str | None:
+    """The same foreign name transliterated another way: 도스토옙스키 -> 도스또옙스키, 셰익스피어 -> 세익스피어."""
+    options = [(a, b) for a, b in TRANSLIT if a in author]
+    if not options or len(compact(author)) < 4:
+        return None
+    a, b = rng.choice(options)
+    i = rng.choice([m.start() for m in re.finditer(a, author)])
+    return author[:i] + b + author[i + len(a) :]
+
+
+def _two_typos(title: str, rng: random.Random) -> str | None:
+    """Two one-key slips in different syllables of a long title (8 syllables or more)."""
+    if len(compact(title)) < 8:
+        return None
+    for _ in range(10):
+        first = jamo_typo(title, rng)
+        second = jamo_typo(first, rng) if first else None
+        if (
+            second
+            and sum(1 for x, y in zip(second, title, strict=False) if x != y) == 2
+            and len(second) == len(title)
+        ):
+            return second
+    return None
+
+
 def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
     """(entry text, variant label): the same book retyped the way teachers retype."""
     title, author = book.title, book.author
     ops = rng.sample(
-        ["space", "typo", "author", "brackets", "punct", "volume", "fullwidth"], k=rng.choice([1, 1, 2])
-    )
+        ["space", "typo", "author", "brackets", "punct", "volume", "fullwidth", "subtitle", "publisher",
+         "edition", "translit", "typo2"],
+        k=rng.choice([1, 1, 2]),
+    )  # fmt: skip
     labels = []
     auth: str | None = author
+    tail = ""  # what follows the author inside the brackets: a publisher
     for op in ops:
         if op == "space":
             title = _respace(title, rng)
@@ -174,8 +239,18 @@ def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
                 title = t
             else:
                 continue
+        elif op == "typo2":
+            t = _two_typos(title, rng)
+            if t is None or auth != author:
+                continue
+            title = t
         elif op == "author":
             auth = _author_variant(author, rng)
+        elif op == "translit":
+            new_author = _translit_variant(author, rng) if auth == author else None
+            if new_author is None:
+                continue
+            auth = new_author
         elif op == "brackets":
             o, c = rng.choice(WRAPS)
             title = f"{o}{title}{c}"
@@ -191,12 +266,29 @@ def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
             if new == title:
                 continue
             title = new
+        elif op == "subtitle":
+            sub = load_subtitles().get((book.title, book.author))
+            if sub is None or auth is None:
+                continue
+            sep = rng.choice(SUBTITLE_SEPS)
+            title = f"{title}{sep}{sub}" + (")" if sep.endswith("(") else "")
+        elif op == "publisher":
+            if auth is None:
+                continue
+            tail = rng.choice([", ", "/", ", ", " / "]) + rng.choice(PUBLISHERS)
+        elif op == "edition":
+            word = rng.choice(EDITIONS)
+            title = (
+                f"{title} {word}"
+                if rng.random() < 0.7
+                else f"{word} {title}".replace("(", "").replace(")", "")
+            )
         elif op == "fullwidth":
             labels.append(op)
             text = f"{title}（{auth}）" if auth else title
             return text, "+".join(labels)
         labels.append(op)
-    text = f"{title}({auth})" if auth else title
+    text = f"{title}({auth}{tail})" if auth else title
     return text, "+".join(labels) or "exact"
 
 
@@ -217,6 +309,11 @@ def hard_negative(
 ) -> tuple[Book, str] | None:
     """A different book that looks like `book`."""
     lookalikes = [p for p in load_lookalikes() if compact(p.a.title) == compact(book.title)]
+    lookalikes += [
+        LookalikePair(p.b, p.a, p.kind)
+        for p in load_lookalikes()
+        if compact(p.b.title) == compact(book.title) and p.kind in ("subtitle_volume", "part", "symbol")
+    ]
     if lookalikes and rng.random() < 0.6:
         p = rng.choice(lookalikes)
         return p.b, f"lookalike:{p.kind}"
@@ -334,6 +431,63 @@ def _layout_rows(
     return rows, meta, merges
 
 
+EXPORTS_FOLDER = "내보내기"  # the class files go here; the gold file beside it, never inside
+GOLD_NAME = "정답.csv"
+FORMATS = ("xlsx", "csv")
+
+
+@dataclass
+class GenerateRequest:
+    """What `records generate` makes: the exports in `<out_dir>/내보내기/`, the gold file `<out_dir>/정답.csv`."""
+
+    out_dir: str | Path
+    students: int = 60
+    grade: int = 3
+    year: int = 2026
+    class_size: int = 30
+    books: int = 30  # books per student, on average
+    format: Sequence[str] = ("xlsx",)
+    seed: int = 0
+    overwrite: bool = False
+
+
+def generate(request: GenerateRequest) -> GeneratedExports:
+    """Synthetic 반별 exports with injected duplicates and look-alikes, and their gold file."""
+    return generate_reading_exports(
+        request.out_dir,
+        students=request.students,
+        grade=request.grade,
+        year=request.year,
+        class_size=request.class_size,
+        books_per_student=request.books,
+        formats=request.format,
+        seed=request.seed,
+        overwrite=request.overwrite,
+    )
+
+
+def _check_request(
+    out: Path, students: int, class_size: int, books: int, grade: int, formats: Sequence[str]
+) -> None:
+    for value, name in ((students, "students"), (class_size, "class_size"), (books, "books")):
+        if value < 1:
+            raise UsageError(f"1 이상이어야 합니다 (받은 값: {value})", field=name)
+    if not 1 <= grade <= 3:
+        raise UsageError(f"1, 2, 3 중 하나여야 합니다 (받은 값: {grade})", field="grade")
+    if books > 500:
+        raise UsageError(f"500 이하여야 합니다 (받은 값: {books})", field="books")
+    if not formats:
+        raise UsageError("파일 형식을 하나 이상 주세요 (가능한 값: xlsx, csv)", field="format")
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise UsageError(
+            f"알 수 없는 형식입니다: {', '.join(sorted(set(bad)))} (가능한 값: xlsx, csv)", field="format"
+        )
+    for folder in (out, out / EXPORTS_FOLDER):
+        if folder.exists() and not folder.is_dir():
+            raise UsageError("폴더가 아니라 파일입니다: 폴더 이름을 주세요", path=folder, field="out_dir")
+
+
 def generate_reading_exports(
     out_dir: str | Path,
     *,
@@ -348,14 +502,12 @@ def generate_reading_exports(
     books_per_student: int = 30,
     overwrite: bool = False,
 ) -> GeneratedExports:
-    """Write one 반별 export per class (xlsx and/or CP949 csv) and gold.csv into `out_dir`."""
-    if students < 1:
-        raise UsageError("--students 는 1 이상이어야 합니다")
-    bad = set(formats) - {"xlsx", "csv"}
-    if bad:
-        raise UsageError(f"알 수 없는 형식입니다: {', '.join(sorted(bad))} (가능한 값: xlsx, csv)")
+    """Write one 반별 export per class (xlsx and/or CP949 csv) into `out_dir/내보내기/` and the gold
+    file `out_dir/정답.csv` beside that folder, so a check of the export folder never sees it."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    formats = [f.strip().lower() for f in formats if f.strip()]
+    _check_request(out, students, class_size, books_per_student, grade, formats)
+    exports = out / EXPORTS_FOLDER
     plans = plan_students(
         students,
         grade=grade,
@@ -369,18 +521,22 @@ def generate_reading_exports(
     for p in plans:
         by_class.setdefault(p.klass, []).append(p)
     names = {k: f"{year}_{grade}학년_{k}반_독서활동상황" for k in by_class}
-    targets = [out / f"{names[k]}.{fmt}" for k in by_class for fmt in formats] + [out / "gold.csv"]
+    targets = [exports / f"{names[k]}.{fmt}" for k in by_class for fmt in formats] + [out / GOLD_NAME]
     for t in targets:
-        check_writable(t, overwrite=overwrite)
+        if t.exists() and not overwrite:
+            raise OutputExistsError(
+                "출력 파일이 이미 있습니다", path=t, hint="다른 폴더를 주세요", field="out_dir"
+            )
+    pending: list[tuple[Path, bytes]] = []
     files: list[Path] = []
     gold_rows: list[list[object]] = []
     n_entries = negatives = 0
     for k, plan_list in by_class.items():
         rows, meta, merges = _layout_rows(plan_list, year, grade, k)
         for fmt in formats:
-            path = out / f"{names[k]}.{fmt}"
+            path = exports / f"{names[k]}.{fmt}"
             data = _xlsx_bytes(rows, merges) if fmt == "xlsx" else _csv_bytes(rows)
-            write_bytes_atomic(path, data, overwrite=overwrite)
+            pending.append((path, data))
             files.append(path)
         # gold: every pair of one student's entries that are the same book
         by_student: dict[int, list[tuple[int, int, Placed]]] = {}
@@ -402,7 +558,15 @@ def generate_reading_exports(
                         gold_rows.append(
                             [names[k], k, number, name, ra, ia, pa.text, rb, ib, pb.text, variant]
                         )
-    gold = write_csv(out / "gold.csv", GOLD_HEADER, gold_rows, overwrite=overwrite)
+    gold = out / GOLD_NAME
+    pending.append((gold, csv_bytes(GOLD_HEADER, gold_rows)))
+    try:
+        exports.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(
+            f"출력 폴더를 만들 수 없습니다 ({exc.strerror})", path=exports, field="out_dir"
+        ) from exc
+    commit_files(pending, overwrite=overwrite)  # all files or none
     return GeneratedExports(
         files=files, gold=gold, students=len(plans), entries=n_entries, true_pairs=len(gold_rows),
         hard_negative_pairs=negatives,

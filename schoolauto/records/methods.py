@@ -21,6 +21,7 @@ from typing import Protocol
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ..errors import DependencyError, UsageError
+from ..registry import Registry
 from .authors import author_pieces_differ, authors_compatible, main_author, parse_author_part
 from .catalog import known_compact_titles
 from .model import KIND_EXACT, KIND_SIMILAR, BookEntry
@@ -165,7 +166,7 @@ class RatioMethod:
     def __init__(self, cutoff: float | None = None, kiwi: object | None = None) -> None:
         self.cutoff = self.DEFAULT_CUTOFF if cutoff is None else cutoff
         if not 1.0 <= self.cutoff <= 2.0:
-            raise UsageError(f"--cutoff 는 1.0 과 2.0 사이여야 합니다 (받은 값: {self.cutoff})")
+            raise UsageError(f"1.0 과 2.0 사이여야 합니다 (받은 값: {self.cutoff})", field="cutoff")
         self._kiwi = kiwi
         self._forms: dict[str, tuple[str, ...]] = {}
         self._pending: list[tuple[list[str], Iterator[object]]] = []
@@ -403,13 +404,13 @@ class NormalizedJamoMethod:
 _EMPTY_KEY = TitleKey(compact="", volume=None, jamo="", digits=(), edition=False, overlong=True)
 
 
-METHODS: dict[str, type] = {"default": NormalizedJamoMethod, "ratio": RatioMethod}
+METHODS: Registry[type] = Registry("비교 방법", entry_point_group="schoolauto.duplicate_methods")
+METHODS.register("default", NormalizedJamoMethod, label="기본: 정규화 + 자모 비교 + 저자·권·부제 확인")
+METHODS.register("ratio", RatioMethod, label="형태소 비율: Kiwi, 발표 앱과 같은 계산")
 
 
 def get_method(name: str, cutoff: float | None = None) -> DuplicateMethod:
-    try:
-        cls = METHODS[name]
-    except KeyError:
-        raise UsageError(f"알 수 없는 방법입니다: {name} (가능한 값: {', '.join(METHODS)})") from None
+    """The method called `name` (an unknown name is a usage error naming the `method` field)."""
+    cls = METHODS.get(name, field="method")
     method: DuplicateMethod = cls(cutoff=cutoff)
     return method

@@ -56,6 +56,7 @@ def _segments(cell: str) -> list[tuple[str | None, str]]:
     return out
 
 
+_SUBTITLE_START = re.compile(r"\S\s*[:：]\s*\S|\S\s+-+\s+\S|\S\s*[—–―]+\s*\S")
 MAX_GROUP_CHARS = 200  # a bracket group longer than this is no author part: never scanned further
 MAX_JOIN_PIECES = 6  # a title holds at most this many commas
 
@@ -226,6 +227,10 @@ def _join_unknown(
         return pieces
     whole = ",".join(pieces)
     heads = pieces[:-1]
+    if ends_part and has_author[-1] and _SUBTITLE_START.search(heads[0]):
+        return [
+            whole
+        ]  # 사피엔스: 유인원에서 사이보그까지, 인간 역사의 …(유발 하라리): a comma in the subtitle
     if ends_part and has_author[-1]:
         # 그림으로 읽는 괴델, 에셔, 바흐(…): words before a catalogue title that holds commas
         for i in range(max(0, len(pieces) - MAX_JOIN_PIECES), len(pieces) - 1):

@@ -121,7 +121,9 @@ def test_ratio_recomputes_the_apps_formula_by_hand(ratio: RatioMethod) -> None:
 
 
 def test_unknown_method_and_bad_cutoff() -> None:
-    with pytest.raises(UsageError, match="알 수 없는 방법입니다: fuzzy"):
+    with pytest.raises(UsageError, match="알 수 없는 비교 방법 'fuzzy' 입니다") as e:
         get_method("fuzzy")
-    with pytest.raises(UsageError, match=r"--cutoff 는 1\.0 과 2\.0 사이여야 합니다"):
+    assert e.value.field == "method"
+    with pytest.raises(UsageError, match=r"1\.0 과 2\.0 사이여야 합니다") as e:
         RatioMethod(cutoff=2.5)
+    assert e.value.field == "cutoff"
