@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from ..errors import OutputExistsError, ReportError, UsageError
 from ..fileio import commit_files, csv_bytes
 from .catalog import Book, LookalikePair, load_books, load_lookalikes, load_subtitles
-from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume
+from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume, title_key
 
 SUBJECTS = ["공통", "국어", "영어", "수학", "사회", "과학", "정보", "진로"]
 HEADER = ["번  호", "성  명", "학  년", "과목 또는 영역", "독서활동 상황"]
@@ -135,9 +135,11 @@ def _decompose(ch: str) -> tuple[int, int, int] | None:
     return code // 588, (code % 588) // 28, code % 28
 
 
-def jamo_typo(text: str, rng: random.Random) -> str | None:
-    """One jamo changed as a one-key slip would: 역사 -> 역샤, 데우스 -> 데유스, a final dropped or added."""
-    positions = [i for i, ch in enumerate(text) if _decompose(ch)]
+def jamo_typo(text: str, rng: random.Random, *, limit: int | None = None) -> str | None:
+    """One jamo changed as a one-key slip would: 역사 -> 역샤, 데우스 -> 데유스, a final dropped or added.
+
+    `limit`: only the first `limit` characters (the title before its volume or part word)."""
+    positions = [i for i, ch in enumerate(text[:limit]) if _decompose(ch)]
     if not positions:
         return None
     for _ in range(10):
@@ -203,13 +205,20 @@ def _translit_variant(author: str, rng: random.Random) -> str | None:
     return author[:i] + b + author[i + len(a) :]
 
 
+def _title_span(title: str) -> int:
+    """How many leading characters are the title proper (not its volume or part word)."""
+    base, vol = split_volume(title)
+    return len(base) if vol is not None and len(base) <= len(title) else len(title)
+
+
 def _two_typos(title: str, rng: random.Random) -> str | None:
     """Two one-key slips in different syllables of a long title (8 syllables or more)."""
-    if len(compact(title)) < 8:
+    span = _title_span(title)
+    if len(title_key(title).compact) < 8:
         return None
     for _ in range(10):
-        first = jamo_typo(title, rng)
-        second = jamo_typo(first, rng) if first else None
+        first = jamo_typo(title, rng, limit=span)
+        second = jamo_typo(first, rng, limit=span) if first else None
         if (
             second
             and sum(1 for x, y in zip(second, title, strict=False) if x != y) == 2
@@ -219,14 +228,18 @@ def _two_typos(title: str, rng: random.Random) -> str | None:
     return None
 
 
-def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
+# Retypings of the title itself come first, additions around it after (a slip in the title, not in
+# an edition word added later); two slips are never combined with a third.
+OPS = ["space", "typo", "typo2", "volume", "punct", "author", "translit", "subtitle", "edition", "publisher",
+       "brackets", "fullwidth"]  # fmt: skip
+
+
+def make_variant(book: Book, rng: random.Random, *, two_typos: bool = True) -> tuple[str, str]:
     """(entry text, variant label): the same book retyped the way teachers retype."""
     title, author = book.title, book.author
-    ops = rng.sample(
-        ["space", "typo", "author", "brackets", "punct", "volume", "fullwidth", "subtitle", "publisher",
-         "edition", "translit", "typo2"],
-        k=rng.choice([1, 1, 2]),
-    )  # fmt: skip
+    ops = sorted(rng.sample(OPS, k=rng.choice([1, 1, 2])), key=OPS.index)
+    if "typo2" in ops and ("typo" in ops or not two_typos):
+        ops.remove("typo2")
     labels = []
     auth: str | None = author
     tail = ""  # what follows the author inside the brackets: a publisher
@@ -234,7 +247,7 @@ def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
         if op == "space":
             title = _respace(title, rng)
         elif op == "typo":
-            t = jamo_typo(title, rng)
+            t = jamo_typo(title, rng, limit=_title_span(title))
             if t and compact(t) != compact(book.title) and len(compact(book.title)) >= 3:
                 title = t
             else:
@@ -314,6 +327,9 @@ def hard_negative(
         for p in load_lookalikes()
         if compact(p.b.title) == compact(book.title) and p.kind in ("subtitle_volume", "part", "symbol")
     ]
+    if not has_author:
+        # with no author written on the original, nobody could tell a same-titled book apart
+        lookalikes = [p for p in lookalikes if compact(p.b.title) != compact(p.a.title)]
     if lookalikes and rng.random() < 0.6:
         p = rng.choice(lookalikes)
         return p.b, f"lookalike:{p.kind}"
@@ -366,19 +382,28 @@ def plan_students(
         plan = StudentPlan(klass=klass, number=number, name=fake.name())
         n_books = max(4, int(rng.gauss(books_per_student, books_per_student / 6)))
         chosen = rng.sample(catalogue, k=min(n_books, len(catalogue)))
+        titles = [compact(split_volume(b.title)[0]) for b in chosen]
         placed = [
-            Placed(_book_id(b), f"{b.title}({b.author})" if rng.random() > 0.03 else b.title) for b in chosen
+            # now and then without its author, unless another chosen book has the same title
+            Placed(
+                _book_id(b),
+                b.title if rng.random() < 0.03 and titles.count(t) == 1 else f"{b.title}({b.author})",
+            )
+            for b, t in zip(chosen, titles, strict=True)
         ]
         extra: list[Placed] = []
         for b, first in zip(chosen, placed, strict=True):
             if rng.random() < duplicate_rate:
                 text, label = make_variant(b, rng)
                 extra.append(Placed(_book_id(b), text, label))
-                if rng.random() < 0.1:  # now and then a third copy
-                    text, label = make_variant(b, rng)
+                if rng.random() < 0.1:  # now and then a third copy (two slips only in one of them)
+                    text, label = make_variant(b, rng, two_typos="typo2" not in label)
                     extra.append(Placed(_book_id(b), text, label))
             if rng.random() < negative_rate:
-                neg = hard_negative(b, fake.name(), rng, has_author=first.text != b.title)
+                # a copy without its author cannot be told from the same title by another author
+                copies = [first, *(p for p in extra if p.book_id == _book_id(b))]
+                authored = all(p.text.rstrip().endswith((")", "）")) for p in copies)
+                neg = hard_negative(b, fake.name(), rng, has_author=authored)
                 if neg is not None and _book_id(neg[0]) != _book_id(b):
                     nb, label = neg
                     extra.append(Placed(_book_id(nb), f"{nb.title}({nb.author})", f"negative:{label}"))

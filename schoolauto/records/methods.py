@@ -289,7 +289,7 @@ class NormalizedJamoMethod:
         n = len(entries)
         if n < 2:
             return
-        keys = [_EMPTY_KEY if is_overlong(e) else title_key(e.title) for e in entries]
+        keys = [_EMPTY_KEY if is_overlong(e) else self._key(e.title) for e in entries]
         close = (
             cdist(
                 [k.jamo for k in keys], [k.jamo for k in keys], scorer=OSA.distance, score_cutoff=3, workers=1
@@ -308,7 +308,7 @@ class NormalizedJamoMethod:
     def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
         if is_overlong(a) or is_overlong(b):
             return None
-        ka, kb = title_key(a.title), title_key(b.title)
+        ka, kb = self._key(a.title), self._key(b.title)
         if not ka.compact or not kb.compact or ka.overlong or kb.overlong:
             return None
         volume_written_otherwise = False
@@ -333,6 +333,18 @@ class NormalizedJamoMethod:
                 return Match(kind=KIND_SIMILAR, score=typo, reason=describe_difference(a, b))
         return self._subtitle_match(a, b, ka, kb, authors)
 
+    def _key(self, title: str) -> TitleKey:
+        """The title's key; '태평천 하' (a space typed into 태평천하) is not volume 하 of 태평천."""
+        key = title_key(title)
+        if key.volume is not None and key.compact + key.volume in self._known:
+            return title_key(nfkc(title).replace(" ", ""))  # 'AI 204 1': a space typed into 'AI 2041'
+        t = nfkc(title).rstrip()
+        if t[-1:].isdigit() and len(t) > 2 and t[-2].isdigit() and compact(t) not in self._known:
+            for k in (1, 2):  # '1q843': the volume typed without a space after 1Q84
+                if compact(t[:-k]) in self._known and t[-k - 1].isdigit():
+                    return title_key(f"{t[:-k]} {t[-k:]}")
+        return key
+
     def _subtitle_match(
         self, a: BookEntry, b: BookEntry, ka: TitleKey, kb: TitleKey, authors: bool | None
     ) -> Match | None:
@@ -345,6 +357,8 @@ class NormalizedJamoMethod:
             return None
         if ka.sub and kb.sub and ka.sub != kb.sub:
             return None
+        if ka.compact in self._known and kb.compact in self._known:
+            return None  # two real titles of the catalogue: 나니아 연대기 / 나니아 연대기: 캐스피언 왕자
         if _DIGITS.findall(ka.main) != _DIGITS.findall(kb.main):
             return None
         if symbols_of(ka.main) != symbols_of(kb.main):

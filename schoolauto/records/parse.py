@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import _EDITION_WORDS, _PART_RE, CLOSERS, OPENERS, PAIRS, compact, jamo, nfkc, split_volume
+from .text import _EDITION_WORDS, _PART_RE, CLOSERS, OPENERS, PAIRS, compact, jamo, nfkc, title_key
 
 _SEMESTER = re.compile(r"[(\[]\s*(?P<a>[12])\s*학기\s*[)\]]\s*:?|(?<![\w])(?P<b>[12])\s*학기\s*[:：]")
 _VOLUME_ONLY = re.compile(
@@ -188,15 +188,25 @@ def _join_weak(
     if n > 200:  # not a list of books: no search over it
         return _join_unknown(pieces, has_author, authored_cell, ends_part=True)
     whole = ",".join(pieces)
-    if _is_known(whole, known):
+    if not compact(_title_part(pieces[-1])).isdigit() and _is_known(whole, known):
         return [whole]  # a catalogue title, commas and all
     # the longest known run starting at each piece
     known_at: dict[int, int] = {}
     for i in range(n):
         for k in range(min(n, i + MAX_JOIN_PIECES), i, -1):
+            if k - i > 1 and compact(_title_part(pieces[k - 1])).isdigit():
+                continue  # '한국이 싫어서, 28(정유정)': a number after a comma is a book (28), not a volume
             if _is_known(",".join(pieces[i:k]), known):
                 known_at[i] = k
                 break
+        if i not in known_at and i + 1 < n:
+            # 청소년을 위한 다시, 역사의 쓸모(…): words before a catalogue title that holds a comma
+            words = pieces[i].split()[-8:]
+            for k in range(min(n, i + MAX_JOIN_PIECES), i + 1, -1):
+                rest = ",".join(pieces[i + 1 : k])
+                if any(_is_known(" ".join(words[w:]) + "," + rest, known) for w in range(1, len(words))):
+                    known_at[i] = k
+                    break
     out: list[str] = []
     i = 0
     while i < n:
@@ -268,7 +278,7 @@ def _is_known(piece: str, known: frozenset[str]) -> bool:
     """The piece is a catalogue title, or one retyped with a one-key slip (아의 눈부신 친구)."""
     if not known or len(piece) > MAX_GROUP_CHARS:
         return False
-    key = compact(split_volume(_title_part(piece))[0])
+    key = title_key(_title_part(piece)).compact  # edition words, quotes and the volume folded away
     if key in known:
         return True
     if len(key) < 4 or len(key) > 60:

@@ -31,7 +31,10 @@ _EDITION_WORDS = (
     r"큰\s*글(?:자|씨)(?:\s*책|\s*판)?|제?\s*\d+\s*판|\d+\s*쇄|"
     r"\d+\s*주년\s*(?:기념\s*)?(?:특별판|에디션|개정판|기념판|리커버|판)?|\d+\s*주년\s*기념"
 )
+# Long edition words are folded even when glued to the title at its start or end (완역본유토피아).
+_GLUED_EDITION = r"개정\s*증보판|개정판|증보판|특별판|보급판|완역판|완역본|양장본|무삭제판|한정판|기념판|합본판|소장판|애장판"
 _EDITION = re.compile(
+    r"^(?:" + _GLUED_EDITION + r")|(?:" + _GLUED_EDITION + r")$|"
     r"[(\[]\s*(?:" + _EDITION_WORDS + r")(?:\s*[,·]?\s*(?:" + _EDITION_WORDS + r"))*\s*[)\]]"
     r"|(?<![0-9A-Za-z\uac00-\ud7a3])(?:" + _EDITION_WORDS + r")(?![0-9A-Za-z\uac00-\ud7a3])",
     re.I,
@@ -42,13 +45,18 @@ _PART_WORDS = (
     "입문", "심화", "기초", "초급", "중급", "고급", "전편", "후편", "상편", "하편", "상권", "중권", "하권",
 )  # fmt: skip
 _PART_RE = "|".join(sorted(_PART_WORDS, key=len, reverse=True))
+_GLUED_PART_RE = "|".join(
+    w for w in sorted(_PART_WORDS, key=len, reverse=True) if len(w) == 3 and w[-1] in "편권"
+)
 _VOLUME_PATTERNS = [
     # 토지 제1권 / 토지 1권 / 토지1 / 토지 1부 / 토지(1) / 토지 - 1
-    re.compile(r"^(?P<base>.*?\S)\s*[-(\[]?\s*제?\s*(?P<vol>\d{1,3})\s*(?:권|부|편|집|편)?\s*[)\]]?$"),
+    re.compile(r"^(?P<base>.*?\S)\s*[-(\[]?\s*제?\s*(?<!\d)(?P<vol>\d{1,3})\s*(?:권|부|편|집|편)?\s*[)\]]?$"),
     # 수학 II / 토지 Ⅲ (NFKC turns Ⅲ into III)
     re.compile(r"^(?P<base>.*?\S)\s+[(\[]?(?P<roman>i{1,3}|iv|v|vi{1,3}|ix|x)[)\]]?$"),
     # 수학의 정석 (기본편) / 해커스 토익 입문
     re.compile(r"^(?P<base>.*?\S)\s*(?:\(|\[|\s)(?P<part>" + _PART_RE + r")[)\]]?$"),
+    # 쎈수학기본편: a part word ending in 편 or 권 needs no space before it
+    re.compile(r"^(?P<base>.*?\S)(?P<part>" + _GLUED_PART_RE + r")$"),
     # 토지 상 / 토지(하) / 토지 상권
     re.compile(r"^(?P<base>.*?\S)\s*(?:\(|\[|\s)(?P<updown>상|중|하)(?:권)?[)\]]?$"),
 ]
@@ -198,7 +206,14 @@ def title_key(title: str) -> TitleKey:
     if len(t) > MAX_TITLE_CHARS:
         c = compact(t[:MAX_TITLE_CHARS])
         return TitleKey(c, None, "", (), False, c, "", "", (), overlong=True)
-    t = t.translate(_QUOTES_TO_SPACE)
+    t = t.translate(_QUOTES_TO_SPACE).strip()
+    if (
+        t[:1] == "["
+        and t[-1:] == "]"
+        and t[1:-1].count("[") == t[1:-1].count("]")
+        and "]" not in t[1:-1].split("[")[0]
+    ):
+        t = t[1:-1]  # [개념원리 수학 (상)]: brackets around the whole title are quote marks
     t, edition = strip_edition(t)
     head, paren_sub = _paren_subtitle(t)
     base, volume = split_volume(head)
