@@ -290,20 +290,19 @@ class NormalizedJamoMethod:
         if n < 2:
             return
         keys = [_EMPTY_KEY if is_overlong(e) else self._key(e.title) for e in entries]
-        close = (
-            cdist(
-                [k.jamo for k in keys], [k.jamo for k in keys], scorer=OSA.distance, score_cutoff=3, workers=1
-            )
-            <= 3
-        )
-        if any(k.sub for k in keys):
-            mains = [k.main_jamo for k in keys]
-            close |= cdist(mains, mains, scorer=OSA.distance, score_cutoff=3, workers=1) <= 3
-        ii, jj = np.nonzero(np.triu(close, 1))
-        for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
-            m = self.compare(entries[i], entries[j])
-            if m is not None:
-                yield i, j, m
+        full = [k.jamo for k in keys]
+        mains = [k.main_jamo for k in keys] if any(k.sub for k in keys) else None
+        # Rows in blocks, so memory stays bounded however many entries one student has.
+        for start in range(0, n, _BLOCK):
+            stop = min(n, start + _BLOCK)
+            close = cdist(full[start:stop], full, scorer=OSA.distance, score_cutoff=3, workers=1) <= 3
+            if mains is not None:
+                close |= cdist(mains[start:stop], mains, scorer=OSA.distance, score_cutoff=3, workers=1) <= 3
+            ii, jj = np.nonzero(np.triu(close, 1 + start))
+            for i, j in zip((ii + start).tolist(), jj.tolist(), strict=True):
+                m = self.compare(entries[i], entries[j])
+                if m is not None:
+                    yield i, j, m
 
     def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
         if is_overlong(a) or is_overlong(b):
@@ -415,6 +414,7 @@ class NormalizedJamoMethod:
         return None
 
 
+_BLOCK = 512  # rows of the distance matrix computed at once
 _EMPTY_KEY = TitleKey(compact="", volume=None, jamo="", digits=(), edition=False, overlong=True)
 
 

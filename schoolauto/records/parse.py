@@ -68,7 +68,11 @@ def _split_points(text: str) -> list[tuple[int, str]]:
     points: list[tuple[int, str]] = []
     stack: list[str] = []
     last_closer = -1  # position of the last depth-0 closing bracket
+    blank_since_closer = False  # only spaces between that bracket and here
     for i, ch in enumerate(text):
+        right_after_closer = blank_since_closer
+        if stack or not ch.isspace():
+            blank_since_closer = False
         if ch in _OPENER_SET or ch in ("“", "‘"):
             if ch in ("“", "‘") and stack and stack[-1] == ch:
                 stack.pop()
@@ -82,13 +86,14 @@ def _split_points(text: str) -> list[tuple[int, str]]:
                 stack.pop()
             if not stack:
                 last_closer = i
+                blank_since_closer = True
             continue
         if stack:
             continue
         if ch in "\n;；":
             points.append((i, "strong"))
         elif ch in ",，、/":
-            after_closer = last_closer >= 0 and not text[last_closer + 1 : i].strip()
+            after_closer = last_closer >= 0 and right_after_closer
             if after_closer and not _ends_with_volume_group(text, last_closer):
                 points.append((i, "strong"))
             elif ch != "/":
@@ -136,9 +141,12 @@ def _cut_points(seg: str, points: list[tuple[int, str]]) -> list[tuple[int, str]
     author follows: `데미안(헤르만 헤세) 변신(카프카)`; otherwise the space is inside an entry."""
     out: list[tuple[int, str]] = []
     last_cut = -1
+    next_cut = [len(seg)] * (len(points) + 1)  # position of the next strong or space point
+    for n in range(len(points) - 1, -1, -1):
+        next_cut[n] = points[n][0] if points[n][1] != "weak" else next_cut[n + 1]
     for n, (p, kind) in enumerate(points):
         if kind == "space":
-            nxt = next((q for q, k in points[n + 1 :] if k != "weak"), len(seg))
+            nxt = next_cut[n + 1]
             left, right = seg[last_cut + 1 : p], seg[p + 1 : nxt].strip()
             if not (
                 right and right[0] not in _OPENER_SET and _is_author_group(left) and _is_author_group(right)
@@ -185,8 +193,8 @@ def _join_weak(
     n = len(pieces)
     if n == 1:
         return pieces
-    if n > 200:  # not a list of books: no search over it
-        return _join_unknown(pieces, has_author, authored_cell, ends_part=True)
+    if n > 200:  # not a list of books: no search over it, nothing looked up
+        return _join_unknown(pieces, has_author, False, ends_part=False, known=frozenset())
     whole = ",".join(pieces)
     if not compact(_title_part(pieces[-1])).isdigit() and _is_known(whole, known):
         return [whole]  # a catalogue title, commas and all
@@ -323,7 +331,7 @@ def split_title_author(entry: str) -> tuple[str, str | None]:
         return e, None
     # 데미안 - 헤르만 헤세 / 데미안 / 헤르만 헤세 (spaces around the dash or slash), when the part after
     # the dash looks like a name, not a subtitle (떨림과 울림 - 물리학자 김상욱이 바라본 우주와 세계)
-    m = re.match(r"^(?P<t>.+?)\s+[-–—/]\s+(?P<a>[^-–—/]+)$", e)
+    m = re.match(r"^(?P<t>.+?)\s+[-–—/]\s+(?P<a>[^-–—/]+)$", e) if len(e) <= MAX_GROUP_CHARS else None
     if m and _looks_like_names(m.group("a")):
         return m.group("t").strip(), m.group("a").strip()
     return e, None
