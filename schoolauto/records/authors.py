@@ -91,6 +91,16 @@ def _alias_index() -> dict[str, frozenset[int]]:
     return {k: frozenset(v) for k, v in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _names_of() -> dict[int, tuple[str, ...]]:
+    """Person id -> every name key of that person in the table."""
+    out: dict[int, list[str]] = {}
+    for key, ids in _alias_index().items():
+        for pid in ids:
+            out.setdefault(pid, []).append(key)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def alias_ids(name: str) -> frozenset[int]:
     return _alias_index().get(name_key(name), frozenset())
 
@@ -258,6 +268,12 @@ def same_person(a: str, b: str) -> bool:
     ia, ib = alias_ids(a), alias_ids(b)
     if ia and ib:
         return bool(ia & ib)  # both known: the table decides
+    if ia or ib:
+        # one known: the other may be one of that person's names spelt another way (미치오 까쿠)
+        known, other = (ia, b) if ia else (ib, a)
+        folded = fold_name(other)
+        if any(fold_name(n) == folded for pid in known for n in _names_of()[pid]):
+            return True
     ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return False

@@ -165,7 +165,11 @@ def _respace(title: str, rng: random.Random) -> str:
         spaces = [m.start() for m in re.finditer(" ", title)]
         i = rng.choice(spaces)
         return title[:i] + title[i + 1 :]
-    chars = [i for i in range(1, len(title)) if title[i] != " " and title[i - 1] != " "]
+    chars = [
+        i
+        for i in range(1, len(title))
+        if title[i] != " " and title[i - 1] != " " and not (title[i].isdigit() and title[i - 1].isdigit())
+    ]
     if not chars:
         return title + " "
     i = rng.choice(chars)
@@ -234,10 +238,15 @@ OPS = ["space", "typo", "typo2", "volume", "punct", "author", "translit", "subti
        "brackets", "fullwidth"]  # fmt: skip
 
 
-def make_variant(book: Book, rng: random.Random, *, two_typos: bool = True) -> tuple[str, str]:
+def make_variant(
+    book: Book, rng: random.Random, *, two_typos: bool = True, authored: bool = True
+) -> tuple[str, str]:
     """(entry text, variant label): the same book retyped the way teachers retype."""
     title, author = book.title, book.author
-    ops = sorted(rng.sample(OPS, k=rng.choice([1, 1, 2])), key=OPS.index)
+    ops = rng.sample(OPS, k=rng.choice([1, 1, 2]))
+    if (book.title, book.author) in load_subtitles() and "subtitle" not in ops and rng.random() < 0.5:
+        ops[0] = "subtitle"  # the few books with a known subtitle get it often
+    ops = sorted(ops, key=OPS.index)
     if "typo2" in ops and ("typo" in ops or not two_typos):
         ops.remove("typo2")
     labels = []
@@ -275,13 +284,16 @@ def make_variant(book: Book, rng: random.Random, *, two_typos: bool = True) -> t
             else:
                 title = title + rng.choice([".", "!", "…"])
         elif op == "volume":
+            if split_volume(book.title)[1] is None:
+                continue
             new = _volume_variant(title, rng)
             if new == title:
                 continue
             title = new
         elif op == "subtitle":
+            # the rule needs the author on both sides: without it, 코스모스 / 코스모스: 가능한 세계들 is undecidable
             sub = load_subtitles().get((book.title, book.author))
-            if sub is None or auth is None:
+            if sub is None or auth is None or not authored:
                 continue
             sep = rng.choice(SUBTITLE_SEPS)
             title = f"{title}{sep}{sub}" + (")" if sep.endswith("(") else "")
@@ -353,6 +365,15 @@ def hard_negative(
     return None
 
 
+def _subtitle_of_held(book: Book, held: Sequence[Book]) -> bool:
+    """`나니아 연대기: 새벽 출정호의 항해` while the student holds `나니아 연대기` by the same author: by the
+    subtitle rule that is the same book, so it is no fair negative."""
+    key = title_key(book.title)
+    return bool(key.sub) and any(
+        title_key(h.title).compact == key.main and compact(h.author) == compact(book.author) for h in held
+    )
+
+
 def _book_id(book: Book) -> str:
     base, vol = split_volume(book.title)
     return f"{compact(base)}|{vol or ''}|{compact(book.author)}"
@@ -394,17 +415,22 @@ def plan_students(
         extra: list[Placed] = []
         for b, first in zip(chosen, placed, strict=True):
             if rng.random() < duplicate_rate:
-                text, label = make_variant(b, rng)
+                authored = first.text != b.title
+                text, label = make_variant(b, rng, authored=authored)
                 extra.append(Placed(_book_id(b), text, label))
                 if rng.random() < 0.1:  # now and then a third copy (two slips only in one of them)
-                    text, label = make_variant(b, rng, two_typos="typo2" not in label)
+                    text, label = make_variant(b, rng, two_typos="typo2" not in label, authored=authored)
                     extra.append(Placed(_book_id(b), text, label))
             if rng.random() < negative_rate:
                 # a copy without its author cannot be told from the same title by another author
                 copies = [first, *(p for p in extra if p.book_id == _book_id(b))]
                 authored = all(p.text.rstrip().endswith((")", "）")) for p in copies)
                 neg = hard_negative(b, fake.name(), rng, has_author=authored)
-                if neg is not None and _book_id(neg[0]) != _book_id(b):
+                if (
+                    neg is not None
+                    and _book_id(neg[0]) != _book_id(b)
+                    and not _subtitle_of_held(neg[0], chosen)
+                ):
                     nb, label = neg
                     extra.append(Placed(_book_id(nb), f"{nb.title}({nb.author})", f"negative:{label}"))
         everything = placed + extra

@@ -337,7 +337,10 @@ class NormalizedJamoMethod:
         key = title_key(title)
         if key.volume is not None and key.compact + key.volume in self._known:
             return title_key(nfkc(title).replace(" ", ""))  # 'AI 204 1': a space typed into 'AI 2041'
-        t = nfkc(title).rstrip()
+        t = re.sub(r"[\s.!?~…]+$", "", nfkc(title))
+        if key.volume is None and t[-1:] in ("상", "중", "하") and compact(t[:-1]) in self._known:
+            return title_key(f"{t[:-1]} {t[-1]}")  # 장미의 이름상: the volume typed without a space
+        t = re.sub(r"\s*권$", "", t)
         if t[-1:].isdigit() and len(t) > 2 and t[-2].isdigit() and compact(t) not in self._known:
             for k in (1, 2):  # '1q843': the volume typed without a space after 1Q84
                 if compact(t[:-k]) in self._known and t[-k - 1].isdigit():

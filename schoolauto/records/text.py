@@ -54,11 +54,11 @@ _VOLUME_PATTERNS = [
     # 수학 II / 토지 Ⅲ (NFKC turns Ⅲ into III)
     re.compile(r"^(?P<base>.*?\S)\s+[(\[]?(?P<roman>i{1,3}|iv|v|vi{1,3}|ix|x)[)\]]?$"),
     # 수학의 정석 (기본편) / 해커스 토익 입문
-    re.compile(r"^(?P<base>.*?\S)\s*(?:\(|\[|\s)(?P<part>" + _PART_RE + r")[)\]]?$"),
+    re.compile(r"^(?P<base>.*?\S)\s*(?:\(|\[|\s)\s*(?P<part>" + _PART_RE + r")\s*[)\]]?$"),
     # 쎈수학기본편: a part word ending in 편 or 권 needs no space before it
     re.compile(r"^(?P<base>.*?\S)(?P<part>" + _GLUED_PART_RE + r")$"),
     # 토지 상 / 토지(하) / 토지 상권
-    re.compile(r"^(?P<base>.*?\S)\s*(?:\(|\[|\s)(?P<updown>상|중|하)(?:권)?[)\]]?$"),
+    re.compile(r"^(?P<base>.*?\S)\s*(?:\(|\[|\s)\s*(?P<updown>상|중|하)(?:권)?\s*[)\]]?$"),
 ]
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _UPDOWN = {"상": "상", "중": "중", "하": "하"}
