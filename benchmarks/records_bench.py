@@ -31,7 +31,7 @@ from schoolauto.records.generate import generate_reading_exports, read_gold
 from schoolauto.records.methods import NormalizedJamoMethod, RatioMethod, compare_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _records_before as before  # noqa: E402  (the previous default method, for speed only)
+import _records_before as before
 
 BARE_KIWI = r"""
 import sys, json
@@ -153,7 +153,10 @@ def speed(students: int, seed: int, tmp: Path) -> None:
 
     from schoolauto.records import authors, text
 
-    now_caches = [text.compact, text.jamo, text.title_key, authors.parse_author_part, authors.same_person]
+    now_caches = [
+        text.compact, text.jamo, text.title_key, authors.parse_author_part, authors.same_person,
+        authors.authors_compatible, authors.fold_name,
+    ]  # fmt: skip
     then_caches = [before.compact, before.jamo, before.title_key, before.main_author, before.author_tokens]
     then = run(before.NormalizedJamoMethod, then_caches)
     now = run(NormalizedJamoMethod, now_caches)

@@ -312,6 +312,7 @@ def same_person(a: str, b: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def authors_compatible(a: str | None, b: str | None) -> bool | None:
     """True: an author in common however written; False: authors on both sides, none in common;
     None: no author on one side (missing, or only a translator or a publisher)."""

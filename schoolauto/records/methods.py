@@ -92,6 +92,9 @@ def compare_text(entry: BookEntry) -> str:
 _SPACE = re.compile(r"\s+")
 
 
+_NO_BRACKETS = {ord(c): None for c in BRACKET_CHARS}
+
+
 def describe_difference(a: BookEntry, b: BookEntry) -> str:
     """A short Korean reason: 띄어쓰기 차이, 오타 의심: 역사↔역샤, 저자 표기 차이, ..."""
     ta, tb = compare_text(a), compare_text(b)
@@ -107,7 +110,7 @@ def describe_difference(a: BookEntry, b: BookEntry) -> str:
     else:
 
         def unbracket(s: str) -> str:
-            return _SPACE.sub("", s.translate({ord(c): None for c in BRACKET_CHARS}))
+            return _SPACE.sub("", s.translate(_NO_BRACKETS))
 
         if unbracket(raw_a) != unbracket(raw_b) and compact(unbracket(raw_a)) == compact(unbracket(raw_b)):
             reasons.append("문장부호 차이")
@@ -271,6 +274,7 @@ class NormalizedJamoMethod:
     def __init__(self, cutoff: float | None = None, *, use_catalog: bool = True) -> None:
         self.cutoff = cutoff  # unused: decisions are rule-based; kept for the common interface
         self._known = known_compact_titles() if use_catalog else frozenset()
+        self._keys: dict[str, TitleKey] = {}
 
     def start(self, entries: Sequence[BookEntry]) -> None:
         pass  # keys are cheap and cached; nothing to overlap with reading
@@ -278,7 +282,7 @@ class NormalizedJamoMethod:
     def prepare(self, entries: Sequence[BookEntry]) -> None:
         for e in entries:
             if not is_overlong(e):
-                title_key(e.title)
+                self._key(e.title)
 
     def find_matches(self, entries: Sequence[BookEntry]) -> Iterator[tuple[int, int, Match]]:
         # Only pairs whose titles (or main titles, without subtitles) are within 3 jamo edits can
@@ -289,7 +293,8 @@ class NormalizedJamoMethod:
         n = len(entries)
         if n < 2:
             return
-        keys = [_EMPTY_KEY if is_overlong(e) else self._key(e.title) for e in entries]
+        key = self._key
+        keys = [key(e.title) for e in entries]  # an over-long title has an empty key: it is never close
         full = [k.jamo for k in keys]
         mains = [k.main_jamo for k in keys] if any(k.sub for k in keys) else None
         # Rows in blocks, so memory stays bounded however many entries one student has.
@@ -305,8 +310,6 @@ class NormalizedJamoMethod:
                     yield i, j, m
 
     def compare(self, a: BookEntry, b: BookEntry) -> Match | None:
-        if is_overlong(a) or is_overlong(b):
-            return None
         ka, kb = self._key(a.title), self._key(b.title)
         if not ka.compact or not kb.compact or ka.overlong or kb.overlong:
             return None
@@ -334,6 +337,12 @@ class NormalizedJamoMethod:
 
     def _key(self, title: str) -> TitleKey:
         """The title's key; '태평천 하' (a space typed into 태평천하) is not volume 하 of 태평천."""
+        key = self._keys.get(title)
+        if key is None:
+            key = self._keys[title] = self._catalogue_key(title)
+        return key
+
+    def _catalogue_key(self, title: str) -> TitleKey:
         key = title_key(title)
         if key.volume is not None and key.compact + key.volume in self._known:
             return title_key(nfkc(title).replace(" ", ""))  # 'AI 204 1': a space typed into 'AI 2041'
@@ -418,7 +427,6 @@ class NormalizedJamoMethod:
 
 
 _BLOCK = 512  # rows of the distance matrix computed at once
-_EMPTY_KEY = TitleKey(compact="", volume=None, jamo="", digits=(), edition=False, overlong=True)
 
 
 METHODS: Registry[type] = Registry("비교 방법", entry_point_group="schoolauto.duplicate_methods")

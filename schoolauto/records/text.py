@@ -204,8 +204,7 @@ def _paren_subtitle(t: str) -> tuple[str, str]:
 def title_key(title: str) -> TitleKey:
     t = nfkc(title)
     if len(t) > MAX_TITLE_CHARS:
-        c = compact(t[:MAX_TITLE_CHARS])
-        return TitleKey(c, None, "", (), False, c, "", "", (), overlong=True)
+        return TitleKey("", None, "", (), False, "", "", "", (), overlong=True)  # never compared
     t = t.translate(_QUOTES_TO_SPACE).strip()
     if (
         t[:1] == "["
