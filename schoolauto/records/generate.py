@@ -18,9 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from ..errors import OutputExistsError, ReportError, UsageError
 from ..fileio import commit_files, csv_bytes
 from .catalog import Book, LookalikePair, load_books, load_lookalikes, load_subtitles
@@ -625,6 +622,9 @@ def generate_reading_exports(
 
 
 def _xlsx_bytes(rows: list[list[object]], merges: list[tuple[int, int]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     ws = wb.active
     ws.title = "독서활동상황"

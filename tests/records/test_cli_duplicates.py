@@ -215,3 +215,39 @@ def test_skipped_file_in_a_folder_is_a_korean_warning(run_cli, tmp_path: Path) -
         r.err.strip()
         == "경고: 건너뜀: 메모.csv (필요한 열이 없습니다: 독서활동상황(또는 도서명) / 찾은 열: 이름, 나이)"
     )
+
+
+def test_json_to_the_screen_and_the_output_protocol(run_cli, export: Path, tmp_path: Path) -> None:
+    from schoolauto.outputs import OutputRequest, Reportable, write_outputs
+    from schoolauto.records import DuplicateCheckRequest, check_duplicates
+
+    r = run_cli("records", "duplicates", export, "--json", "-")
+    assert r.code == 0
+    data = json.loads(r.out)
+    jsonschema.validate(data, SCHEMA)
+    assert data["summary"]["findings"] == 3 and data["summary"]["overlong_entries"] == 0
+    assert not (Path.cwd() / "-").exists()
+    assert "학생 2명" in r.err  # the summary line goes to the error stream, the JSON alone to the screen
+
+    report = check_duplicates(DuplicateCheckRequest(inputs=[export], school="한빛고"))
+    assert isinstance(report, Reportable)
+    header, rows = report.csv_table()
+    assert header[:3] == ["반", "번호", "성명"] and len(rows) == 3
+    written = write_outputs(report, OutputRequest(out=tmp_path / "r.xlsx", csv=tmp_path / "r.csv"))
+    assert [p.name for p in written] == ["r.xlsx", "r.csv"]
+
+
+def test_job_errors_name_their_field(export: Path) -> None:
+    from schoolauto.errors import UsageError
+    from schoolauto.records import DuplicateCheckRequest, check_duplicates
+
+    for request, field in [
+        (DuplicateCheckRequest(inputs=[export], method="fuzzy"), "method"),
+        (DuplicateCheckRequest(inputs=[export], cutoff=1.8), "cutoff"),
+        (DuplicateCheckRequest(inputs=[export], method="ratio", cutoff=3.0), "cutoff"),
+        (DuplicateCheckRequest(inputs=[]), "inputs"),
+    ]:
+        with pytest.raises(UsageError) as e:
+            check_duplicates(request)
+        assert e.value.field == field
+        assert "--" not in str(e.value)
