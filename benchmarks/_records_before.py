@@ -227,6 +227,7 @@ def syllable_diff(a: str, b: str) -> tuple[str, str]:
         j += 1
     return a[i : len(a) - j], b[i : len(b) - j]
 
+
 # ----- methods.py of the same commit -----
 
 
@@ -516,5 +517,3 @@ class NormalizedJamoMethod:
             if authors is True and (interior or short >= 6):
                 return score
         return None
-
-
