@@ -35,6 +35,7 @@ _ROLE_BEFORE = re.compile(
     + _ROLE_ALT
     + r")\s*[:：]\s*|^\s*(?P<role2>지음|지은이|저자|옮김|옮긴이|역자|그린이|글|저|역)\s+"
 )
+_ROLE_KEYS = frozenset(compact(r) for r in _ALL_ROLES)
 _ETAL = re.compile(r"\s*(?:외|등)\s*(?:\d+\s*(?:명|인))?\s*$")
 _PEOPLE_SPLIT = re.compile(r"\s*[,;/&，、·|]\s*|\s+및\s+|\s+그리고\s+")
 _ROLE_COMPOUND = re.compile(r"글\s*[·,/]\s*그림")
@@ -145,7 +146,22 @@ def parse_author_part(text: str | None) -> AuthorPart:
     if len(t) > 200:
         t = t[:200]  # no real author part is this long; bound the work
     t = _ROLE_COMPOUND.sub("글그림", t)
-    pieces = [p for p in _PEOPLE_SPLIT.split(t) if p and p.strip()]
+    t = re.sub(r"[()\[\]（）]", ",", t)  # 헤르만 헤세(전영애 옮김): a bracket inside is a separator
+    pieces: list[str] = []
+    for p in _PEOPLE_SPLIT.split(t):
+        if not p or not p.strip():
+            continue
+        # 헤세-민음사 / 헤세 민음사: a publisher glued to the name by a hyphen or a space
+        head, sep, tail = p.strip().rpartition("-") if "-" in p else p.strip().rpartition(" ")
+        if (
+            sep
+            and compact(head)
+            and compact(head) not in _ROLE_KEYS
+            and (name_key(tail) in publishers() or (sep == "-" and is_publisher(tail)))
+        ):
+            pieces.extend([head, tail])
+        else:
+            pieces.append(p)
     authors: list[str] = []
     translators: list[str] = []
     others: list[str] = []
@@ -156,8 +172,8 @@ def parse_author_part(text: str | None) -> AuthorPart:
         name, role = _strip_role(piece)
         if role:
             roles.append(role)
-        if not compact(name):
-            continue
+        if not compact(name) or compact(name).isdigit():
+            continue  # nothing left, or a year (헤세, 민음사, 2009)
         if role in _ROLE_PUBLISHER or (role is None and is_publisher(name)):
             publisher = publisher or name
             continue

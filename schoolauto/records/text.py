@@ -28,7 +28,7 @@ _EDITION_WORDS = (
     r"(?:전면\s*|최신\s*)?개정\s*증보\s*판|(?:전면\s*|최신\s*)?개정\s*(?:\d+\s*)?판|증보판|신장판|특별판|보급판|"
     r"완역판|완역본|완역|무삭제\s*완역(?:판|본)?|무삭제\s*판|무삭제|양장본|반양장|양장|리커버(?:\s*(?:에디션|특별판|판))?|"
     r"한정판|최신판|합본판|합본|소장판|애장판|기념판|완전판|결정판|스페셜\s*에디션|일러스트\s*에디션|에디션|"
-    r"큰\s*글(?:자|씨)(?:\s*책|\s*판)?|제?\s*\d+\s*판|\d+\s*쇄|"
+    r"큰\s*글(?:자|씨)(?:\s*책|\s*판|\s*도서)?|제?\s*\d+\s*판|\d+\s*쇄|개정\s*신판|신판|초판|특별\s*한정판|"
     r"\d+\s*주년\s*(?:기념\s*)?(?:특별판|에디션|개정판|기념판|리커버|판)?|\d+\s*주년\s*기념"
 )
 # Long edition words are folded even when glued to the title at its start or end (완역본유토피아).
@@ -72,7 +72,7 @@ _SYMBOLS = re.compile(r"[+#]+")
 _DIGITS = re.compile(r"\d+")
 _LATIN = re.compile(r"[a-z]+")
 # Subtitle separators: a colon, a spaced hyphen, a dash, a spaced tilde.
-_SUBTITLE_SEP = re.compile(r"\s*[:：]\s*|\s+-+\s+|\s*[—–―]+\s*|\s+~\s*")
+_SUBTITLE_SEP = re.compile(r"\s*[:：]\s*|\s+-+\s*|\s*[—–―]+\s*|\s+~\s*")
 # Quote marks around a title, folded away (《데미안》, 「변신」, "데미안", '데미안').
 QUOTE_CHARS = "《》〈〉「」『』<>“”\"'‘’«»"
 MAX_TITLE_CHARS = 300  # longer than any real title: such an entry is reported, never compared
