@@ -307,8 +307,9 @@ def same_person(a: str, b: str) -> bool:
         if any(_is_initial(x) for x in rest_a + rest_b):
             return True  # E.H. 카 / 에드워드 H. 카
     fa, fb = fold_name(a), fold_name(b)
-    if fa == fb:
-        return True
+    korean_like = len(ta) == len(tb) == 1 and len(ka) <= 3 and len(kb) <= 3
+    if fa == fb and not korean_like:
+        return True  # folding vowels would merge 김정운 and 김종운: short one-word names only by typo
     ja, jb = jamo(ka), jamo(kb)
     if Levenshtein.distance(ja, jb, score_cutoff=1) <= 1:
         return True  # a one-jamo typo

@@ -184,6 +184,9 @@ def test_author_part_pieces(part: str, authors: tuple, translators: tuple, publi
         ("조정래", "조정레", True),  # a one-jamo typo
         ("마이클 샌델", "김정운", False),
         ("김철수", "김찬수", False),
+        ("김정운", "김종훈", False),  # (김정운/김종운 is one jamo: a typo)
+        ("까뮈", "카뮈", True),  # the alias table
+        ("미치오 까쿠", "카쿠", True),  # one side in the table, the other spelt another way
         ("칼 세이건", "앤 드루얀", False),
         ("조지 오웰", "무라카미 하루키", False),
     ],
