@@ -196,13 +196,15 @@ def _join_weak(
     if n > 200:  # not a list of books: no search over it, nothing looked up
         return _join_unknown(pieces, has_author, False, ends_part=False, known=frozenset())
     whole = ",".join(pieces)
-    if not compact(_title_part(pieces[-1])).isdigit() and _is_known(whole, known):
+    last = compact(_title_part(pieces[-1]))
+    if not (last.isdigit() and last in known) and _is_known(whole, known):
         return [whole]  # a catalogue title, commas and all
     # the longest known run starting at each piece
     known_at: dict[int, int] = {}
     for i in range(n):
         for k in range(min(n, i + MAX_JOIN_PIECES), i, -1):
-            if k - i > 1 and compact(_title_part(pieces[k - 1])).isdigit():
+            last = compact(_title_part(pieces[k - 1]))
+            if k - i > 1 and last.isdigit() and last in known:
                 continue  # '한국이 싫어서, 28(정유정)': a number after a comma is a book (28), not a volume
             if _is_known(",".join(pieces[i:k]), known):
                 known_at[i] = k

@@ -72,7 +72,10 @@ _SYMBOLS = re.compile(r"[+#]+")
 _DIGITS = re.compile(r"\d+")
 _LATIN = re.compile(r"[a-z]+")
 # Subtitle separators: a colon, a spaced hyphen, a dash, a spaced tilde.
-_SUBTITLE_SEP = re.compile(r"\s*[:：]\s*|\s+-+\s*|\s*[—–―]+\s*|\s+~\s*")
+# A CP949 CSV (NEIS, Excel on Korean Windows) turns — and – into '?': a '?' inside a title is one.
+_SUBTITLE_SEP = re.compile(
+    r"\s*[:：]\s*|\s+-+\s*|\s*[—–―]+\s*|\s+~\s*|\s+\?\s+(?=\S)|(?<=[가-힣0-9A-Za-z])\?(?=[가-힣0-9A-Za-z])"
+)
 # Quote marks around a title, folded away (《데미안》, 「변신」, "데미안", '데미안').
 QUOTE_CHARS = "《》〈〉「」『』<>“”\"'‘’«»"
 MAX_TITLE_CHARS = 300  # longer than any real title: such an entry is reported, never compared
