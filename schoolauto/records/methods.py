@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -274,15 +275,16 @@ class NormalizedJamoMethod:
     def __init__(self, cutoff: float | None = None, *, use_catalog: bool = True) -> None:
         self.cutoff = cutoff  # unused: decisions are rule-based; kept for the common interface
         self._known = known_compact_titles() if use_catalog else frozenset()
-        self._keys: dict[str, TitleKey] = {}
+        # The title's key, cached for the run ('태평천 하', a space typed into 태평천하, is no volume 하)
+        self._key = lru_cache(maxsize=None)(self._catalogue_key)
 
     def start(self, entries: Sequence[BookEntry]) -> None:
         pass  # keys are cheap and cached; nothing to overlap with reading
 
     def prepare(self, entries: Sequence[BookEntry]) -> None:
+        key = self._key
         for e in entries:
-            if not is_overlong(e):
-                self._key(e.title)
+            key(e.title)  # an over-long title gets an empty key at once
 
     def find_matches(self, entries: Sequence[BookEntry]) -> Iterator[tuple[int, int, Match]]:
         # Only pairs whose titles (or main titles, without subtitles) are within 3 jamo edits can
@@ -335,17 +337,12 @@ class NormalizedJamoMethod:
                 return Match(kind=KIND_SIMILAR, score=typo, reason=describe_difference(a, b))
         return self._subtitle_match(a, b, ka, kb, authors)
 
-    def _key(self, title: str) -> TitleKey:
-        """The title's key; '태평천 하' (a space typed into 태평천하) is not volume 하 of 태평천."""
-        key = self._keys.get(title)
-        if key is None:
-            key = self._keys[title] = self._catalogue_key(title)
-        return key
-
     def _catalogue_key(self, title: str) -> TitleKey:
         key = title_key(title)
         if key.volume is not None and key.compact + key.volume in self._known:
             return title_key(nfkc(title).replace(" ", ""))  # 'AI 204 1': a space typed into 'AI 2041'
+        if title.rstrip(" .!?~…")[-1:] not in _GLUED_VOLUME_ENDS:
+            return key  # the common case
         t = re.sub(r"[\s.!?~…]+$", "", nfkc(title))
         if key.volume is None and t[-1:] in ("상", "중", "하") and compact(t[:-1]) in self._known:
             return title_key(f"{t[:-1]} {t[-1]}")  # 장미의 이름상: the volume typed without a space
@@ -426,6 +423,7 @@ class NormalizedJamoMethod:
         return None
 
 
+_GLUED_VOLUME_ENDS = frozenset("0123456789상중하권０１２３４５６７８９")
 _BLOCK = 512  # rows of the distance matrix computed at once
 
 

@@ -60,6 +60,7 @@ _VOLUME_PATTERNS = [
     # 토지 상 / 토지(하) / 토지 상권
     re.compile(r"^(?P<base>.*?\S)\s*(?:\(|\[|\s)\s*(?P<updown>상|중|하)(?:권)?\s*[)\]]?$"),
 ]
+_VOLUME_ENDS = frozenset("0123456789ivx)]권부편집상중하" + "".join(w[-1] for w in _PART_WORDS))
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _UPDOWN = {"상": "상", "중": "중", "하": "하"}
 # 상 is always the first volume (of 상/하 and of 상/중/하); 하 is the second or the third, so it is
@@ -115,8 +116,13 @@ def jamo(text: str) -> str:
     return "".join(out)
 
 
+_EDITION_HINTS = ("판", "본", "양장", "리커버", "주년", "완역", "무삭제", "에디션", "쇄", "합본", "큰")
+
+
 def strip_edition(title: str) -> tuple[str, bool]:
     """Drop edition words ('개정판', '(양장)', '10주년 특별판', '리커버'); True if any were there."""
+    if not any(h in title for h in _EDITION_HINTS):
+        return title.strip(), False  # the common case, without the long pattern
     new = _EDITION.sub(" ", title)
     return new.strip(), new != title
 
@@ -125,6 +131,8 @@ def split_volume(title: str) -> tuple[str, str | None]:
     """'토지 1권' -> ('토지', '1'); '1984' -> ('1984', None); '수학 Ⅱ' -> ('수학', '2');
     '수학의 정석 (기본편)' -> ('수학의 정석', '기본편'); '토지 상' -> ('토지', '상')."""
     t = re.sub(r"[.!?~…]+$", "", nfkc(title).strip().lower()).strip()
+    if t[-1:] not in _VOLUME_ENDS:
+        return title.strip(), None  # no volume, number or part word can end here
     for pattern in _VOLUME_PATTERNS:
         m = pattern.match(t)
         if not m:
@@ -220,22 +228,24 @@ def title_key(title: str) -> TitleKey:
     head, paren_sub = _paren_subtitle(t)
     base, volume = split_volume(head)
     main, sub = _split_subtitle(base)
-    if volume is None:
+    if volume is None and sub:
         main, volume = split_volume(main)
     if paren_sub:
         sub = f"{sub} {paren_sub}" if sub else paren_sub
-    cm, cs = compact(main.translate(_BRACKETS_TO_SPACE)), compact(sub.translate(_BRACKETS_TO_SPACE))
+    cm = compact(main.translate(_BRACKETS_TO_SPACE))
+    cs = compact(sub.translate(_BRACKETS_TO_SPACE)) if sub else ""
     c = cm + cs
+    jm = jamo(cm)
     return TitleKey(
         compact=c,
         volume=volume,
-        jamo=jamo(c),
+        jamo=jm + jamo(cs) if cs else jm,
         digits=tuple(_DIGITS.findall(c)),
         edition=edition,
         main=cm,
         sub=cs,
-        main_jamo=jamo(cm),
-        symbols=tuple(_SYMBOLS.findall(c)),
+        main_jamo=jm,
+        symbols=tuple(_SYMBOLS.findall(c)) if ("+" in c or "#" in c) else (),
     )
 
 
