@@ -162,7 +162,7 @@ def speed(students: int, seed: int, tmp: Path) -> None:
         then = min(then, once(before.NormalizedJamoMethod, then_caches))
         now = min(now, once(NormalizedJamoMethod, now_caches))
     print(
-        f"\n## Speed of the default method: {len(ds.entries)} entries, {len(groups)} students (best of 5, interleaved)"
+        f"\n## Speed of the default method: {len(ds.entries)} entries, {len(groups)} students (CPU seconds, best of 5, interleaved)"
     )
     print(f"{'version':<34}{'CPU s':>9}{'× previous':>12}")
     print(f"{'previous (before issue 11)':<34}{then:>9.3f}{1.0:>12.2f}")
