@@ -11,10 +11,9 @@ import random
 import time
 from collections.abc import Sequence
 
-from ..errors import SolverError
 from .blocks import Blocks, make_blocks
 from .problem import Problem
-from .result import Result, make_result
+from .result import AssignResult, make_result
 
 PENALTY = 1e4
 
@@ -64,6 +63,7 @@ class _State:
         self.seats = [0] * G
         self.sums = [[0.0] * G for _ in self.num_attrs]
         self.apart = [[0] * G for _ in blocks.apart_sets]
+        self.apart_pairs = [0] * G  # pairs of apart students sharing each group
         for b, g in enumerate(self.groups):
             self._add(b, g, 1)
 
@@ -75,7 +75,9 @@ class _State:
         for j in range(len(self.num_attrs)):
             self.sums[j][g] += sign * self.bnum[b][j]
         for s in self.block_sets[b]:
-            self.apart[s][g] += sign
+            k = self.apart[s][g]
+            self.apart[s][g] = k + sign
+            self.apart_pairs[g] += k if sign > 0 else -(k - 1)
 
     def group_cost(self, g: int) -> float:
         p = self.p
@@ -90,9 +92,7 @@ class _State:
             cost += w * sum(1 for row in self.counts[a] if row[g] > 0)
         viol = max(0, self.seats[g] - p.max_size) + max(0, p.min_size - self.seats[g])
         viol += sum(1 for a, k in self.alone if self.counts[a][k][g] == 1)
-        for row in self.apart:
-            if row[g] > 1:
-                viol += row[g] * (row[g] - 1) // 2
+        viol += self.apart_pairs[g]
         return cost + PENALTY * viol
 
     def total(self) -> float:
@@ -204,26 +204,97 @@ def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_p
 
 
 def greedy_swap(
-    problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0, max_idle_passes: int = 2
-) -> Result:
+    problem: Problem,
+    *,
+    seed: int = 0,
+    time_limit: float | None = 10.0,
+    max_idle_passes: int = 2,
+    blocks: Blocks | None = None,
+    deadline: float | None = None,
+) -> AssignResult:
     """Greedy placement, then moves and swaps while they improve (until `time_limit` seconds)."""
     t0 = time.perf_counter()
-    problem.check()
     rng = random.Random(seed)
-    blocks = make_blocks(problem)
+    blocks = blocks or make_blocks(problem)
     state = _greedy_start(problem, blocks, rng)
-    deadline = t0 + (time_limit if time_limit is not None else 3600.0)
-    _local_search(state, rng, deadline, max_idle_passes)
+    end = t0 + (time_limit if time_limit is not None else 3600.0)
+    if deadline is not None:
+        end = min(end, deadline)
+    _local_search(state, rng, end, max_idle_passes)
     assignment = blocks.assignment(state.groups, problem.n)
     return _finish(problem, assignment, "greedy", t0)
 
 
-def random_assignment(problem: Problem, *, seed: int = 0) -> Result:
+def improve(
+    problem: Problem, blocks: Blocks, groups: Sequence[int], *, seed: int, deadline: float
+) -> list[int]:
+    """Moves and swaps from a block assignment while they improve (or until `deadline`)."""
+    state = _State(problem, blocks, list(groups))
+    _local_search(state, random.Random(f"improve-{seed}"), deadline, max_idle_passes=1)
+    return state.groups
+
+
+def tiebreak(
+    problem: Problem,
+    blocks: Blocks,
+    groups: Sequence[int],
+    *,
+    seed: int,
+    deadline: float | None,
+    passes: int = 3,
+) -> list[int]:
+    """A seeded choice among answers exactly as good as `groups` (a proven optimum, say).
+
+    Seeded random costs r[block, group] are lowered by swapping blocks that look alike (same values
+    in every categorical attribute, same seats), keeping every rule and never raising the
+    objective. A fixed number of passes, so the same seed gives the same answer; cheap, since
+    only look-alike blocks are tried.
+    """
+    rng = random.Random(f"tiebreak-{seed}")
+    G = problem.n_groups
+    state = _State(problem, blocks, list(groups))
+    cost = [[rng.random() for _ in range(G)] for _ in blocks.blocks]
+    kinds: dict[tuple[object, ...], list[int]] = {}
+    for b, blk in enumerate(blocks.blocks):
+        if blk.fixed is not None:
+            continue
+        key = (blk.seats, tuple(tuple(sorted(state.bvals[b][a])) for a in state.attrs))
+        kinds.setdefault(key, []).append(b)
+    numeric = bool(state.num_attrs)
+    tol = 1e-9 * max(1.0, state.total())
+    for _ in range(passes):
+        order = [b for same in kinds.values() if len(same) > 1 for b in same]
+        rng.shuffle(order)
+        key_of = {b: key for key, same in kinds.items() for b in same}
+        for b in order:
+            if deadline is not None and time.perf_counter() >= deadline:
+                return state.groups
+            same = kinds[key_of[b]]
+            g = state.groups[b]
+            best, best_gain = None, 1e-12
+            for b2 in rng.sample(same, min(len(same), 12)):
+                h = state.groups[b2]
+                if h == g:
+                    continue
+                gain = cost[b][g] + cost[b2][h] - cost[b][h] - cost[b2][g]
+                if gain <= best_gain:
+                    continue
+                needs_check = numeric or state.block_sets[b] or state.block_sets[b2]
+                if needs_check and state.swap_delta(b, b2) > tol:
+                    continue
+                best, best_gain = b2, gain
+            if best is not None:
+                h = state.groups[best]
+                state.move(b, h)
+                state.move(best, g)
+    return state.groups
+
+
+def random_assignment(problem: Problem, *, seed: int = 0, blocks: Blocks | None = None) -> AssignResult:
     """Blocks dealt to groups at random, filling each up to its size (fixed blocks first)."""
     t0 = time.perf_counter()
-    problem.check()
     rng = random.Random(seed)
-    blocks = make_blocks(problem)
+    blocks = blocks or make_blocks(problem)
     G = problem.n_groups
     seats = [0] * G
     groups = [0] * len(blocks.blocks)
@@ -242,7 +313,7 @@ def random_assignment(problem: Problem, *, seed: int = 0) -> Result:
     return _finish(problem, assignment, "random", t0)
 
 
-def _finish(problem: Problem, assignment: Sequence[int], method: str, t0: float) -> Result:
+def _finish(problem: Problem, assignment: Sequence[int], method: str, t0: float) -> AssignResult:
     result = make_result(
         problem,
         list(assignment),
@@ -254,10 +325,4 @@ def _finish(problem: Problem, assignment: Sequence[int], method: str, t0: float)
     )
     if not result.checks.ok:
         result.notes.append(f"지켜지지 않은 제약 {len(result.checks.failures())}개")
-    return result
-
-
-def require_feasible(result: Result) -> Result:
-    if not result.checks.ok:
-        raise SolverError(f"{result.method} 방법으로는 모든 제약을 지키는 배정안을 찾지 못했습니다")
     return result

@@ -1,29 +1,26 @@
 """The exact integer program for group formation and class assignment.
 
 Variables x[b, g] place block b (students kept together) in group g. The variance of each balanced
-value's headcount c_gv is linearised exactly: c_gv is integer, so z_gv >= (2k+1) c_gv - k(k+1) for
-k = 0..U-1 (the chords of c^2 between consecutive integers) makes min z_gv = c_gv^2 at every integer
-point. Numeric balance uses |.| epigraphs, similar mode one binary per (group, value). Interchangeable
+value's headcount c_gv is linearised exactly: c_gv is the sum of unit steps y_k in [0, 1]
+(k = 1..U) costing 2k-1 each, so the cheapest steps fill first and the cost is c_gv^2 at every
+integer point (measured faster to prove than the chords z >= (2k+1)c - k(k+1) with both solvers). Numeric balance uses |.| epigraphs, similar mode one binary per (group, value). Interchangeable
 groups are ordered (the members of the largest apart set go to groups 1..k, then each later block
-may only open the next empty group), which keeps proofs short. A seed shuffles the block order and,
-once the optimum is proven, picks a random optimum: objective <= optimum, minimise random costs.
+may only open the next empty group), which keeps proofs short. A seed shuffles the block order.
+Solving is orchestrated by `solve.py`; this module builds the model and runs one solver call.
 """
 
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulp
 
-from ..errors import SolverError
-from .blocks import Blocks, apart_cliques, make_blocks
-from .evaluate import evaluate, simple_lower_bound
+from .blocks import Blocks, apart_cliques
+from .budget import Budget
 from .problem import Problem
-from .result import Result, make_result
-from .solvers import SolverBackend, get_solver
+from .solvers import SolveOutcome, SolverBackend
 
 
 @dataclass
@@ -36,6 +33,10 @@ class Model:
     allowed: list[list[int]]  # groups each block may take
     symmetric: bool
     order: list[int]
+    # Headcount variables: (attribute, value, group) -> variable, with the blocks it counts.
+    counts: dict[tuple[str, str, int], pulp.LpVariable]
+    n_groups: int
+    count_terms: dict[tuple[str, str], list[tuple[int, int]]]
 
 
 def _value_counts(problem: Problem, blocks: Blocks, attr: str) -> dict[str, list[tuple[int, int]]]:
@@ -118,11 +119,13 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
     objective_terms: list[pulp.LpAffineExpression] = []
     constant = 0.0
     counts: dict[tuple[str, str, int], pulp.LpVariable] = {}
+    count_terms: dict[tuple[str, str], list[tuple[int, int]]] = {}
     need_counts = list(dict.fromkeys([*problem.balance, *(a for a, _ in problem.no_alone)]))
     max_students = problem.max_size  # every student takes at least one seat
     for a_idx, attr in enumerate(need_counts):
         per_value = _value_counts(problem, blocks, attr)
         for v_idx, (v, pairs) in enumerate(per_value.items()):
+            count_terms[attr, v] = pairs
             total = sum(k for _b, k in pairs)
             upper = min(total, max_students)
             for g in range(G):
@@ -136,13 +139,10 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
                 w = problem.balance[attr]
                 constant -= w * total * total / G
                 for g in range(G):
-                    z = pulp.LpVariable(f"z_{a_idx}_{v_idx}_{g}", lowBound=0)
-                    for k in range(upper):
-                        lp += (
-                            z >= (2 * k + 1) * counts[attr, v, g] - k * (k + 1),
-                            f"sq_{a_idx}_{v_idx}_{g}_{k}",
-                        )
-                    objective_terms.append(w * z)
+                    # c_gv = sum of unit steps y_k with costs 2k-1 (the convex steps of c^2).
+                    ys = [pulp.LpVariable(f"y_{a_idx}_{v_idx}_{g}_{k}", 0, 1) for k in range(1, upper + 1)]
+                    lp += counts[attr, v, g] == pulp.lpSum(ys), f"sq_{a_idx}_{v_idx}_{g}"
+                    objective_terms.append(w * pulp.lpSum((2 * k - 1) * y for k, y in enumerate(ys, 1)))
     for a_idx, (attr, value) in enumerate(problem.no_alone):
         if (attr, value, 0) not in counts:
             continue
@@ -186,6 +186,9 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
         allowed=allowed,
         symmetric=symmetric,
         order=order,
+        counts=counts,
+        n_groups=G,
+        count_terms=count_terms,
     )
 
 
@@ -212,26 +215,20 @@ def canonical_labels(model: Model, block_groups: Sequence[int], n_groups: int) -
     return out
 
 
-def set_start(model: Model, problem: Problem, block_groups: Sequence[int]) -> bool:
-    """Give the solver a starting solution (integer variables only; CBC and HiGHS complete the rest)."""
-    labels = canonical_labels(model, block_groups, problem.n_groups)
+def set_start(model: Model, block_groups: Sequence[int]) -> bool:
+    """Give the solver a starting solution (assignment and headcounts; the solver completes the rest)."""
+    labels = canonical_labels(model, block_groups, model.n_groups)
     if labels is None:
         return False
     for (b, g), var in model.x.items():
         var.setInitialValue(1 if labels[b] == g else 0)
-    assignment = model.blocks.assignment(labels, problem.n)
-    for var in model.lp.variables():
-        if var.name.startswith("c_"):
-            _, a_idx, v_idx, g = var.name.split("_")
-            attrs = list(dict.fromkeys([*problem.balance, *(a for a, _ in problem.no_alone)]))
-            attr = attrs[int(a_idx)]
-            v = problem.values(attr)[int(v_idx)]
-            col = problem.categorical[attr]
-            var.setInitialValue(sum(1 for i, gg in enumerate(assignment) if gg == int(g) and col[i] == v))
+    for (attr, v, g), var in model.counts.items():
+        var.setInitialValue(sum(k for b, k in model.count_terms[attr, v] if labels[b] == g))
     return True
 
 
-def _block_groups(model: Model) -> list[int]:
+def block_groups(model: Model) -> list[int]:
+    """The group of every block in the solver's answer."""
     out = []
     for b in range(len(model.blocks.blocks)):
         best = max(model.allowed[b], key=lambda g: model.x[b, g].value() or 0.0)
@@ -239,110 +236,27 @@ def _block_groups(model: Model) -> list[int]:
     return out
 
 
-def solve_ilp(
-    problem: Problem,
-    *,
-    solver: str = "cbc",
-    time_limit: float | None = None,
-    seed: int = 0,
-    threads: int = 1,
-    tiebreak: bool = True,
-    start: Sequence[int] | None = None,
-) -> Result:
-    """Solve exactly (or until `time_limit` seconds). Raises InfeasibleError with the conflicts named.
-
-    `start`: an assignment (0-based group per student) to start from, e.g. greedy + swap's.
-    """
-    from .feasibility import explain_infeasible, precheck
-
-    t0 = time.perf_counter()
-    problem.check()
-    backend = get_solver(solver)
-    blocks = make_blocks(problem)
-    precheck(problem, blocks)
-    model = build_model(problem, blocks, seed=seed)
-    warm = False
-    if start is not None:
-        warm = set_start(model, problem, [start[blk.members[0]] for blk in blocks.blocks])
-    # Building a large model takes seconds of the budget too.
-    left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
-    outcome = backend.solve(model.lp, time_limit=left, threads=threads, warm_start=warm)
-    if outcome.status == "infeasible":
-        raise explain_infeasible(problem, solver=solver)
-    floor = simple_lower_bound(problem)
-    if outcome.status == "unknown":
-        if start is None:
-            raise SolverError(
-                "제한 시간 안에 배정안을 찾지 못했습니다",
-                hint="--time-limit 을 늘리거나 제약을 줄여 보세요",
-            )
-        # The solver produced nothing in time: keep the starting answer, with the counting bound.
-        return make_result(
-            problem,
-            list(start),
-            method="ilp",
-            solver=backend.name,
-            status="feasible",
-            bound=floor,
-            seconds=time.perf_counter() - t0,
-            notes=["풀이기가 제한 시간 안에 답을 내지 못해 시작해(greedy+swap)를 썼습니다"],
-        )
-    groups = _block_groups(model)
-    assignment = blocks.assignment(groups, problem.n)
-    model_objective = (outcome.objective or 0.0) + model.constant
-    bound = floor if outcome.bound is None else max(floor, outcome.bound + model.constant)
-    status = outcome.status
-    notes: list[str] = []
-    true_obj = evaluate(problem, assignment).objective
-    if status == "feasible" and true_obj <= bound + 1e-9 * max(1.0, abs(true_obj)):
-        status = "optimal"  # the counting bound already proves it
-    elapsed = time.perf_counter() - t0
-    remaining = None if time_limit is None else time_limit - elapsed
-    if status == "optimal" and tiebreak and (remaining is None or remaining >= 1):
-        picked = _random_optimum(model, problem, backend, true_obj, seed, remaining, threads)
-        if picked is not None:
-            assignment = picked
-        else:
-            notes.append("무작위 최적해 선택을 건너뛰었습니다 (시간 부족)")
-    seconds = time.perf_counter() - t0
-    return make_result(
-        problem,
-        assignment,
-        method="ilp",
-        solver=backend.name,
-        status=status,
-        bound=bound,
-        seconds=seconds,
-        model_objective=model_objective,
-        notes=notes,
-    )
-
-
-def _random_optimum(
+def run_solver(
     model: Model,
-    problem: Problem,
     backend: SolverBackend,
-    optimum: float,
-    seed: int,
+    budget: Budget,
+    *,
     time_limit: float | None,
     threads: int,
-) -> list[int] | None:
-    """Among assignments as good as `optimum`, the one that minimises seeded random costs."""
-    rng = random.Random(f"tiebreak-{seed}")
-    tol = 1e-6 * max(1.0, abs(optimum))
-    lp = model.lp
-    lp += model.objective + model.constant <= optimum + tol, "keep_optimum"
-    lp.setObjective(pulp.lpSum(rng.random() * var for var in model.x.values()))
-    try:
-        # Any optimum will do, so the random costs need no proof: a loose gap keeps this step short
-        # and, unlike a time limit, keeps it deterministic.
-        outcome = backend.solve(lp, time_limit=time_limit, threads=threads, warm_start=True, rel_gap=0.5)
-    finally:
-        lp.constraints.pop("keep_optimum", None)
-        lp.setObjective(model.objective)
-    if outcome.status not in ("optimal", "feasible"):
-        return None
-    assignment = model.blocks.assignment(_block_groups(model), problem.n)
-    if evaluate(problem, assignment).objective > optimum + 10 * tol:
-        return None
-    return assignment
+    warm_start: bool,
+    stage: str = "정수계획",
+) -> SolveOutcome:
+    """One solver call on the model, limited to `time_limit` seconds and the budget's deadline."""
+    budget.shown_offset = model.constant
+
+    def progress(objective: float | None, bound: float | None) -> None:
+        budget.report(stage, objective, bound)
+
+    return backend.solve(
+        model.lp,
+        time_limit=time_limit,
+        threads=threads,
+        warm_start=warm_start,
+        deadline=budget.deadline(),
+        progress=progress if budget.progress is not None else None,
+    )

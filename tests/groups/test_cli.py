@@ -15,8 +15,11 @@ JSON_KEYS = {"status", "objective", "bound", "gap", "seconds", "assignment", "st
 
 
 @pytest.fixture
-def roster(tmp_path: Path) -> Path:
-    return write_roster(generate_roster(30, seed=1), tmp_path / "명렬표.xlsx")
+def roster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Run in the roster's folder: error messages show paths as given, so relative names stay short.
+    monkeypatch.chdir(tmp_path)
+    write_roster(generate_roster(30, seed=1), tmp_path / "명렬표.xlsx")
+    return Path("명렬표.xlsx")
 
 
 @pytest.fixture
@@ -165,12 +168,12 @@ def test_infeasible_explained_with_json(run_cli, tmp_path: Path, roster: Path):
         (
             ["--balance", "성별"],
             2,
-            "오류: --groups 나 --size (또는 --min-size/--max-size) 중 하나가 필요합니다\n",
+            "오류: --groups: 모둠 수나 모둠 크기(또는 최소·최대 크기) 중 하나가 필요합니다\n",
         ),
         (
             ["--groups", "3"],
             2,
-            "오류: 무엇을 고르게 할지 정해 주세요: --balance, --numeric, --similar 중 하나 이상\n",
+            "오류: --balance: 무엇을 고르게 할지 정해 주세요 (고르게 할 범주 열, 수치 열 또는 비슷하게 할 열)\n",
         ),
         (
             ["--groups", "3", "--balance", "혈액형"],
@@ -191,7 +194,7 @@ def test_infeasible_explained_with_json(run_cli, tmp_path: Path, roster: Path):
         (
             ["--groups", "3", "--size", "4", "--balance", "성별"],
             2,
-            "오류: --groups 와 --size 는 함께 쓸 수 없습니다\n",
+            "오류: --size: 모둠 수와 모둠 크기는 함께 줄 수 없습니다\n",
         ),
         (
             ["--groups", "3", "--balance", "성별", "--no-alone", "성별=무"],
@@ -233,7 +236,7 @@ def test_bad_options(run_cli, roster: Path, extra, code, message):
     ],
 )
 def test_bad_constraints_file(run_cli, tmp_path: Path, roster: Path, content: str, message: str):
-    cons = tmp_path / "c.csv"
+    cons = Path("c.csv")
     cons.write_text(content, encoding="utf-8")
     r = run_cli("groups", "assign", roster, "--groups", "3", "--balance", "성별", "--constraints", cons)
     assert r.code == 1
@@ -241,7 +244,7 @@ def test_bad_constraints_file(run_cli, tmp_path: Path, roster: Path, content: st
 
 
 def test_refuses_to_overwrite_before_solving(run_cli, tmp_path: Path, roster: Path):
-    out = tmp_path / "g.xlsx"
+    out = Path("g.xlsx")
     out.write_bytes(b"keep")
     r = run_cli("groups", "assign", roster, "--groups", "3", "--balance", "성별", "--out", out)
     assert r.code == 2

@@ -22,7 +22,7 @@ from schoolauto.groups import (
     solve_ilp,
     split_sizes,
 )
-from schoolauto.groups.evaluate import simple_lower_bound
+from schoolauto.groups.scoring import simple_lower_bound
 
 
 def brute_force(problem: Problem) -> float | None:
@@ -380,11 +380,12 @@ def test_solver_registry():
     from schoolauto.errors import UsageError
     from schoolauto.groups import SOLVERS, get_solver
 
-    assert set(SOLVERS) == {"cbc", "highs"}
+    assert set(SOLVERS.names()) == {"cbc", "highs"}
     assert get_solver("CBC").name == "cbc"
     with pytest.raises(UsageError) as info:
         get_solver("gurobi")
-    assert str(info.value) == "알 수 없는 풀이기입니다: gurobi (가능한 값: cbc, highs)"
+    assert str(info.value) == "알 수 없는 풀이기 'gurobi' 입니다 (가능한 값: highs, cbc)"
+    assert info.value.field == "solver"
 
 
 def test_apart_cliques_from_pairs():

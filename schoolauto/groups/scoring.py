@@ -140,7 +140,7 @@ def check_constraints(problem: Problem, assignment: Sequence[int]) -> Checks:
                 members=tuple(ms),
                 groups=(g + 1,),
                 ok=ok,
-                detail=f"{g + 1}모둠 {seats}석 (허용 {problem.min_size}~{problem.max_size})",
+                detail=f"{g + 1}{problem.unit} {seats}석 (허용 {problem.min_size}~{problem.max_size})",
             )
         )
     for c in problem.constraints:
@@ -167,7 +167,7 @@ def check_constraints(problem: Problem, assignment: Sequence[int]) -> Checks:
                     members=tuple(i for i in ms if col[i] == value),
                     groups=(g + 1,),
                     ok=k != 1,
-                    detail=f"{g + 1}모둠 {attr}={value} {k}명",
+                    detail=f"{g + 1}{problem.unit} {attr}={value} {k}명",
                 )
             )
     return out
