@@ -43,6 +43,7 @@ class _State:
                     per[k] = per.get(k, 0) + 1
                 d[a] = list(per.items())
             self.bvals.append(d)
+        self.bmap = [{a: dict(pairs) for a, pairs in d.items()} for d in self.bvals]
         self.means = {
             a: [sum(1 for x in problem.categorical[a] if x == v) / G for v in self.values[a]] for a in attrs
         }
@@ -64,6 +65,7 @@ class _State:
         self.sums = [[0.0] * G for _ in self.num_attrs]
         self.apart = [[0] * G for _ in blocks.apart_sets]
         self.apart_pairs = [0] * G  # pairs of apart students sharing each group
+        self.members: list[set[int]] | None = None
         for b, g in enumerate(self.groups):
             self._add(b, g, 1)
 
@@ -102,30 +104,71 @@ class _State:
         fixed = self.blocks.blocks[b].fixed
         return fixed is None or fixed == g
 
+    def _size_violation(self, seats: int) -> int:
+        return max(0, seats - self.p.max_size) + max(0, self.p.min_size - seats)
+
+    def group_delta(self, b: int, g: int, sign: int) -> float:
+        """Change of group g's cost when block b joins it (sign +1) or leaves it (-1); O(b's values)."""
+        p = self.p
+        d = 0.0
+        bv = self.bvals[b]
+        for a, w in p.balance.items():
+            cs, ms = self.counts[a], self.means[a]
+            for k, n in bv[a]:
+                c, m = cs[k][g], ms[k]
+                c2 = c + sign * n
+                d += w * ((c2 - m) ** 2 - (c - m) ** 2)
+        if self.num_attrs:
+            tol, avg = p.numeric_tolerance, self.avg
+            for j, a in enumerate(self.num_attrs):
+                s1 = self.sums[j][g]
+                s2 = s1 + sign * self.bnum[b][j]
+                d += p.numeric_balance[a] * (max(0.0, abs(s2) / avg - tol) - max(0.0, abs(s1) / avg - tol))
+        for a, w in p.similar.items():
+            cs = self.counts[a]
+            for k, n in bv[a]:
+                c = cs[k][g]
+                d += w * (int(c + sign * n > 0) - int(c > 0))
+        seats = self.seats[g]
+        viol = self._size_violation(seats + sign * self.blocks.blocks[b].seats) - self._size_violation(seats)
+        for a, k in self.alone:
+            n = self.bmap[b][a].get(k, 0)
+            if n:
+                c = self.counts[a][k][g]
+                viol += int(c + sign * n == 1) - int(c == 1)
+        for s in self.block_sets[b]:
+            k = self.apart[s][g]
+            viol += k if sign > 0 else -(k - 1)
+        return d + PENALTY * viol
+
     def move_delta(self, b: int, h: int) -> float:
         g = self.groups[b]
-        before = self.group_cost(g) + self.group_cost(h)
-        self._add(b, g, -1)
-        self._add(b, h, 1)
-        after = self.group_cost(g) + self.group_cost(h)
-        self._add(b, h, -1)
-        self._add(b, g, 1)
-        return after - before
+        if g == h:
+            return 0.0
+        return self.group_delta(b, g, -1) + self.group_delta(b, h, 1)
 
     def move(self, b: int, h: int) -> None:
-        self._add(b, self.groups[b], -1)
+        g = self.groups[b]
+        self._add(b, g, -1)
         self._add(b, h, 1)
         self.groups[b] = h
+        if self.members is not None:
+            self.members[g].discard(b)
+            self.members[h].add(b)
+
+    def track_members(self) -> None:
+        """Keep each group's blocks (for the local search's targeted swaps)."""
+        self.members = [set() for _ in range(self.G)]
+        for b, g in enumerate(self.groups):
+            self.members[g].add(b)
 
     def swap_delta(self, b1: int, b2: int) -> float:
         g, h = self.groups[b1], self.groups[b2]
-        before = self.group_cost(g) + self.group_cost(h)
+        d1 = self.move_delta(b1, h)
         self.move(b1, h)
-        self.move(b2, g)
-        after = self.group_cost(g) + self.group_cost(h)
+        d2 = self.move_delta(b2, g)
         self.move(b1, g)
-        self.move(b2, h)
-        return after - before
+        return d1 + d2
 
 
 def _block_order(problem: Problem, blocks: Blocks, rng: random.Random) -> list[int]:
@@ -153,10 +196,7 @@ def _greedy_start(problem: Problem, blocks: Blocks, rng: random.Random) -> _Stat
             choices = fits or list(range(G))
         best, best_cost = choices[0], float("inf")
         for g in choices:
-            before = state.group_cost(g)
-            state._add(b, g, 1)
-            cost = state.group_cost(g) - before + 1e-9 * state.seats[g]
-            state._add(b, g, -1)
+            cost = state.group_delta(b, g, 1) + 1e-9 * state.seats[g]
             if cost < best_cost:
                 best, best_cost = g, cost
         state._add(b, best, 1)
@@ -164,9 +204,18 @@ def _greedy_start(problem: Problem, blocks: Blocks, rng: random.Random) -> _Stat
     return state
 
 
+SWAP_GROUPS = 3  # groups a block would best move to: every block there is tried as a swap partner
+SWAP_SAMPLE = 20  # plus this many random partners anywhere
+
+
 def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_passes: int = 2) -> None:
+    """Best move or swap per block while any improves. Swaps are tried with every block of the few
+    groups the block would best move to (where its values are short), plus a random sample."""
     n_blocks = len(state.blocks.blocks)
     G = state.G
+    state.track_members()
+    assert state.members is not None
+    fixed = [blk.fixed is not None for blk in state.blocks.blocks]
     idle = 0
     while idle < max_idle_passes and time.perf_counter() < deadline:
         improved = False
@@ -175,17 +224,22 @@ def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_p
         for b in order:
             if time.perf_counter() >= deadline:
                 return
-            if state.blocks.blocks[b].fixed is not None:
+            if fixed[b]:
                 continue
             g = state.groups[b]
             best_delta, best_move = -1e-9, None
+            ranked = []
             for h in range(G):
                 if h != g:
                     d = state.move_delta(b, h)
+                    ranked.append((d, h))
                     if d < best_delta:
                         best_delta, best_move = d, ("move", h)
-            for b2 in rng.sample(range(n_blocks), min(n_blocks, 60)):
-                if state.groups[b2] == g or state.blocks.blocks[b2].fixed is not None:
+            ranked.sort()
+            partners = [b2 for _d, h in ranked[:SWAP_GROUPS] for b2 in state.members[h]]
+            partners += rng.sample(range(n_blocks), min(n_blocks, SWAP_SAMPLE))
+            for b2 in partners:
+                if state.groups[b2] == g or fixed[b2]:
                     continue
                 d = state.swap_delta(b, b2)
                 if d < best_delta:

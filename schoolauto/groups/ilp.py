@@ -33,10 +33,12 @@ class Model:
     allowed: list[list[int]]  # groups each block may take
     symmetric: bool
     order: list[int]
-    # Headcount variables: (attribute, value, group) -> variable, with the blocks it counts.
-    counts: dict[tuple[str, str, int], pulp.LpVariable]
     n_groups: int
+    # (attribute, value) -> [(block, its members with that value)], for headcounts of a start.
     count_terms: dict[tuple[str, str], list[tuple[int, int]]]
+    steps: dict[tuple[str, str, int], list[pulp.LpVariable]]  # unit steps of each squared count
+    alone: dict[tuple[str, str, int], pulp.LpVariable]  # no-lone-member switches
+    present: dict[pulp.LpVariable, tuple[int, list[int]]]  # similar mode: value in group (group, blocks)
 
 
 def _value_counts(problem: Problem, blocks: Blocks, attr: str) -> dict[str, list[tuple[int, int]]]:
@@ -118,10 +120,11 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
                 lp += pulp.lpSum(terms) <= 1, f"clique_{q}_{g}"
     objective_terms: list[pulp.LpAffineExpression] = []
     constant = 0.0
-    counts: dict[tuple[str, str, int], pulp.LpVariable] = {}
     count_terms: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    steps: dict[tuple[str, str, int], list[pulp.LpVariable]] = {}
     need_counts = list(dict.fromkeys([*problem.balance, *(a for a, _ in problem.no_alone)]))
     max_students = problem.max_size  # every student takes at least one seat
+    count_of: dict[tuple[str, str, int], pulp.LpAffineExpression] = {}
     for a_idx, attr in enumerate(need_counts):
         per_value = _value_counts(problem, blocks, attr)
         for v_idx, (v, pairs) in enumerate(per_value.items()):
@@ -129,28 +132,26 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
             total = sum(k for _b, k in pairs)
             upper = min(total, max_students)
             for g in range(G):
-                c = pulp.LpVariable(f"c_{a_idx}_{v_idx}_{g}", lowBound=0, upBound=upper, cat="Integer")
-                lp += (
-                    c == pulp.lpSum(k * x[b, g] for b, k in pairs if (b, g) in x),
-                    f"count_{a_idx}_{v_idx}_{g}",
-                )
-                counts[attr, v, g] = c
+                count_of[attr, v, g] = pulp.lpSum(k * x[b, g] for b, k in pairs if (b, g) in x)
             if attr in problem.balance:
                 w = problem.balance[attr]
                 constant -= w * total * total / G
                 for g in range(G):
-                    # c_gv = sum of unit steps y_k with costs 2k-1 (the convex steps of c^2).
+                    # count = sum of unit steps y_k in [0, 1] costing 2k-1: the convex steps of count^2.
                     ys = [pulp.LpVariable(f"y_{a_idx}_{v_idx}_{g}_{k}", 0, 1) for k in range(1, upper + 1)]
-                    lp += counts[attr, v, g] == pulp.lpSum(ys), f"sq_{a_idx}_{v_idx}_{g}"
+                    lp += count_of[attr, v, g] == pulp.lpSum(ys), f"sq_{a_idx}_{v_idx}_{g}"
                     objective_terms.append(w * pulp.lpSum((2 * k - 1) * y for k, y in enumerate(ys, 1)))
+                    steps[attr, v, g] = ys
+    alone: dict[tuple[str, str, int], pulp.LpVariable] = {}
     for a_idx, (attr, value) in enumerate(problem.no_alone):
-        if (attr, value, 0) not in counts:
+        if (attr, value, 0) not in count_of:
             continue
-        upper = int(counts[attr, value, 0].upBound or 0)
+        upper = min(sum(k for _b, k in count_terms[attr, value]), max_students)
         for g in range(G):
             y = pulp.LpVariable(f"alone_{a_idx}_{g}", cat="Binary")
-            lp += counts[attr, value, g] >= 2 * y, f"alone_lo_{a_idx}_{g}"
-            lp += counts[attr, value, g] <= upper * y, f"alone_hi_{a_idx}_{g}"
+            lp += count_of[attr, value, g] >= 2 * y, f"alone_lo_{a_idx}_{g}"
+            lp += count_of[attr, value, g] <= upper * y, f"alone_hi_{a_idx}_{g}"
+            alone[attr, value, g] = y
     avg_size = problem.n / G
     for a_idx, (attr, w) in enumerate(problem.numeric_balance.items()):
         xs = problem.numeric[attr]
@@ -163,6 +164,7 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
             lp += d >= dev - slack, f"dev_hi_{a_idx}_{g}"
             lp += d >= -dev - slack, f"dev_lo_{a_idx}_{g}"
             objective_terms.append((w / avg_size) * d)
+    present: dict[pulp.LpVariable, tuple[int, list[int]]] = {}  # similar mode: (group, blocks)
     for a_idx, (attr, w) in enumerate(problem.similar.items()):
         col = problem.categorical[attr]
         for v_idx, v in enumerate(problem.values(attr)):
@@ -172,6 +174,7 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
                 if not here:
                     continue
                 u = pulp.LpVariable(f"u_{a_idx}_{v_idx}_{g}", cat="Binary")
+                present[u] = (g, here)
                 for b in here:
                     lp += x[b, g] <= u, f"sim_{a_idx}_{v_idx}_{g}_{b}"
                 objective_terms.append(w * u)
@@ -186,9 +189,11 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
         allowed=allowed,
         symmetric=symmetric,
         order=order,
-        counts=counts,
         n_groups=G,
         count_terms=count_terms,
+        steps=steps,
+        alone=alone,
+        present=present,
     )
 
 
@@ -216,14 +221,24 @@ def canonical_labels(model: Model, block_groups: Sequence[int], n_groups: int) -
 
 
 def set_start(model: Model, block_groups: Sequence[int]) -> bool:
-    """Give the solver a starting solution (assignment and headcounts; the solver completes the rest)."""
+    """Give the solver a complete starting solution for its integer variables (it completes the rest)."""
     labels = canonical_labels(model, block_groups, model.n_groups)
     if labels is None:
         return False
     for (b, g), var in model.x.items():
         var.setInitialValue(1 if labels[b] == g else 0)
-    for (attr, v, g), var in model.counts.items():
-        var.setInitialValue(sum(k for b, k in model.count_terms[attr, v] if labels[b] == g))
+
+    def count(attr: str, v: str, g: int) -> int:
+        return sum(k for b, k in model.count_terms[attr, v] if labels[b] == g)
+
+    for (attr, v, g), ys in model.steps.items():
+        c = count(attr, v, g)
+        for k, y in enumerate(ys, 1):
+            y.setInitialValue(1 if k <= c else 0)
+    for (attr, v, g), var in model.alone.items():
+        var.setInitialValue(1 if count(attr, v, g) >= 2 else 0)
+    for var, (g, blocks_here) in model.present.items():
+        var.setInitialValue(1 if any(labels[b] == g for b in blocks_here) else 0)
     return True
 
 

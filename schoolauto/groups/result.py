@@ -186,12 +186,11 @@ class AssignResult:
         ws.print_area = f"{first}:{ws.cell(bottom, right).coordinate}"
         ws.print_title_rows = f"{top}:{top}"
         ws.freeze_panes = ws.cell(top + 1, left + 1).coordinate
+        members_sheet = doc.table_sheet("m")
         doc.fill_table("m", self._member_rows())
         doc.fill_table("c", self._check_rows())
-        if self.unit != "모둠":
-            for table in ("m",):
-                name = doc.table_sheet(table)
-                doc.sheet(name).title = name.replace("모둠", self.unit)
+        if self.unit != "모둠" and "모둠" in members_sheet:
+            doc.sheet(members_sheet).title = members_sheet.replace("모둠", self.unit)
 
     def _member_rows(self) -> list[dict[str, Any]]:
         p, ev = self.problem, self.evaluation

@@ -282,12 +282,13 @@ class HighsBackend:
         limit = _limit(time_limit, deadline)
         stop_at = None if limit is None else start + limit
         last_report = [start]
+        mip = highspy.cb.HighsCallbackType.kCallbackMipInterrupt
 
         def on_interrupt(event: Any) -> None:
             now = time.perf_counter()
             if stop_at is not None and now >= stop_at:
                 event.interrupt()  # model building took part of the limit: stop on the wall clock
-            if progress is not None and now - last_report[0] >= PROGRESS_EVERY:
+            if progress is not None and now - last_report[0] >= PROGRESS_EVERY and event.callback_type == mip:
                 last_report[0] = now
                 out = event.data_out
                 primal = float(out.mip_primal_bound)
@@ -295,10 +296,11 @@ class HighsBackend:
 
         solver = _Highs(
             on_interrupt,
+            warm_start,
+            stop_at,
             msg=False,
             timeLimit=limit,
             threads=threads,
-            warmStart=warm_start,
             gapRel=1e-9 if rel_gap is None else rel_gap,
             gapAbs=1e-9,
             random_seed=0,
@@ -329,19 +331,37 @@ def _highs_class() -> type:
     class Highs(pulp.HiGHS):  # type: ignore[misc,valid-type]
         """PuLP's HiGHS with an interrupt callback (progress, and stopping on the wall clock)."""
 
-        def __init__(self, on_interrupt: Callable[[Any], None], **kw: Any) -> None:
+        def __init__(
+            self, on_interrupt: Callable[[Any], None], warm_start: bool, stop_at: float | None, **kw: Any
+        ) -> None:
             super().__init__(**kw)
             self._on_interrupt = on_interrupt
+            self._warm_start = warm_start
+            self._stop_at = stop_at
 
         def callSolver(self, lp: pulp.LpProblem) -> None:
-            lp.solverModel.cbMipInterrupt.subscribe(self._on_interrupt)
-            lp.solverModel.run()
+            h = lp.solverModel
+            if self._stop_at is not None:
+                # Handing a big model over to HiGHS takes seconds: the limit counts from now.
+                h.setOptionValue("time_limit", max(0.01, self._stop_at - time.perf_counter()))
+            if self._warm_start:
+                # PuLP's in-process HiGHS ignores warm starts: hand HiGHS the starting values
+                # (a partial solution; HiGHS completes the continuous rest).
+                known = [(v.index, float(v.varValue)) for v in lp.variables() if v.varValue is not None]
+                if known:
+                    import numpy as np
+
+                    idx, vals = zip(*known, strict=True)
+                    h.setSolution(len(known), np.array(idx, dtype=np.int32), np.array(vals, dtype=np.float64))
+            for event in (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt):
+                event.subscribe(self._on_interrupt)
+            h.run()
 
     return Highs
 
 
-def _Highs(on_interrupt: Callable[[Any], None], **kw: Any) -> Any:
-    return _highs_class()(on_interrupt, **kw)
+def _Highs(on_interrupt: Callable[[Any], None], warm_start: bool, stop_at: float | None, **kw: Any) -> Any:
+    return _highs_class()(on_interrupt, warm_start, stop_at, **kw)
 
 
 SOLVERS: Registry[Callable[[], SolverBackend]] = Registry("풀이기")

@@ -395,3 +395,52 @@ def test_apart_cliques_from_pairs():
     blocks = make_blocks(_problem(6, 2, constraints=rules))
     cliques = apart_cliques(blocks)
     assert [sorted(i for b in c for i in blocks.blocks[b].members) for c in cliques] == [[0, 1, 2], [2, 3, 4]]
+
+
+def test_local_search_deltas_equal_full_recomputation():
+    """The incremental move/swap costs of greedy+swap equal recomputing every group's cost."""
+    import random as _random
+
+    from schoolauto.groups.blocks import make_blocks
+    from schoolauto.groups.heuristics import _State
+
+    rng = _random.Random(4)
+    n = 40
+    problem = Problem(
+        ids=[str(i) for i in range(n)],
+        n_groups=5,
+        min_size=7,
+        max_size=9,
+        categorical={
+            "성별": [rng.choice("남여") for _ in range(n)],
+            "수준": [rng.choice("상중하") for _ in range(n)],
+            "반": [rng.choice("123") for _ in range(n)],
+        },
+        numeric={"성적": [float(rng.randint(40, 100)) for _ in range(n)]},
+        balance={"성별": 2.0, "수준": 1.0},
+        numeric_balance={"성적": 0.5},
+        numeric_tolerance=1.5,
+        similar={"반": 1.0},
+        no_alone=[("성별", "여")],
+        constraints=[_c("apart", 0, 1, 2), _c("together", 3, 4), _c("apart", 4, 5)],
+        seats=[2 if i % 13 == 0 else 1 for i in range(n)],
+    )
+    blocks = make_blocks(problem)
+    state = _State(problem, blocks, [rng.randrange(5) for _ in blocks.blocks])
+    for _ in range(300):
+        b1, b2 = rng.randrange(len(blocks.blocks)), rng.randrange(len(blocks.blocks))
+        h = rng.randrange(5)
+        before = state.total()
+        d = state.move_delta(b1, h)
+        g = state.groups[b1]
+        state.move(b1, h)
+        assert state.total() - before == pytest.approx(d, abs=1e-6)
+        state.move(b1, g)
+        if state.groups[b1] != state.groups[b2]:
+            d = state.swap_delta(b1, b2)
+            g1, g2 = state.groups[b1], state.groups[b2]
+            state.move(b1, g2)
+            state.move(b2, g1)
+            assert state.total() - before == pytest.approx(d, abs=1e-6)
+        if rng.random() < 0.5:  # wander, so later checks see other states
+            state.move(b1, h)
