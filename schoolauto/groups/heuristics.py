@@ -49,12 +49,12 @@ class _State:
         }
         self.num_attrs = list(problem.numeric_balance)
         self.bnum: list[list[float]] = []
-        mus = {a: sum(problem.numeric[a]) / problem.n for a in self.num_attrs}
+        mus = {a: problem.center(a) for a in self.num_attrs}
         for blk in blocks.blocks:
             self.bnum.append(
                 [sum(problem.numeric[a][i] - mus[a] for i in blk.members) for a in self.num_attrs]
             )
-        self.avg = problem.n / G
+        self.avg = problem.avg_size
         self.alone = [(a, self.vindex[a][v]) for a, v in problem.no_alone if v in self.vindex[a]]
         self.block_sets: list[list[int]] = [[] for _ in blocks.blocks]
         for s, (bs, _c) in enumerate(blocks.apart_sets):
@@ -208,7 +208,9 @@ SWAP_GROUPS = 3  # groups a block would best move to: every block there is tried
 SWAP_SAMPLE = 20  # plus this many random partners anywhere
 
 
-def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_passes: int = 2) -> None:
+def _local_search(
+    state: _State, rng: random.Random, deadline: float, max_idle_passes: int = 2, target: float | None = None
+) -> None:
     """Best move or swap per block while any improves. Swaps are tried with every block of the few
     groups the block would best move to (where its values are short), plus a random sample."""
     n_blocks = len(state.blocks.blocks)
@@ -216,6 +218,8 @@ def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_p
     state.track_members()
     assert state.members is not None
     fixed = [blk.fixed is not None for blk in state.blocks.blocks]
+    cost = state.total()
+    stop = None if target is None else target + 1e-9 * max(1.0, abs(target))
     idle = 0
     while idle < max_idle_passes and time.perf_counter() < deadline:
         improved = False
@@ -247,6 +251,7 @@ def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_p
             if best_move is None:
                 continue
             improved = True
+            cost += best_delta
             if best_move[0] == "move":
                 state.move(b, best_move[1])
             else:
@@ -254,6 +259,8 @@ def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_p
                 h = state.groups[b2]
                 state.move(b, h)
                 state.move(b2, g)
+            if stop is not None and cost <= stop:
+                return  # as good as the bound: nothing left to improve
         idle = 0 if improved else idle + 1
 
 
@@ -265,8 +272,10 @@ def greedy_swap(
     max_idle_passes: int = 2,
     blocks: Blocks | None = None,
     deadline: float | None = None,
+    target: float | None = None,
 ) -> AssignResult:
-    """Greedy placement, then moves and swaps while they improve (until `time_limit` seconds)."""
+    """Greedy placement, then moves and swaps while they improve (until `time_limit` seconds, or
+    until the cost reaches `target`, a proven lower bound)."""
     t0 = time.perf_counter()
     rng = random.Random(seed)
     blocks = blocks or make_blocks(problem)
@@ -274,7 +283,7 @@ def greedy_swap(
     end = t0 + (time_limit if time_limit is not None else 3600.0)
     if deadline is not None:
         end = min(end, deadline)
-    _local_search(state, rng, end, max_idle_passes)
+    _local_search(state, rng, end, max_idle_passes, target)
     assignment = blocks.assignment(state.groups, problem.n)
     return _finish(problem, assignment, "greedy", t0)
 

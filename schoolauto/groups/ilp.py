@@ -152,10 +152,10 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
             lp += count_of[attr, value, g] >= 2 * y, f"alone_lo_{a_idx}_{g}"
             lp += count_of[attr, value, g] <= upper * y, f"alone_hi_{a_idx}_{g}"
             alone[attr, value, g] = y
-    avg_size = problem.n / G
+    avg_size = problem.avg_size
     for a_idx, (attr, w) in enumerate(problem.numeric_balance.items()):
         xs = problem.numeric[attr]
-        mu = sum(xs) / problem.n
+        mu = problem.center(attr)
         coef = [sum(xs[i] - mu for i in blk.members) for blk in blocks.blocks]
         for g in range(G):
             d = pulp.LpVariable(f"d_{a_idx}_{g}", lowBound=0)

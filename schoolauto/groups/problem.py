@@ -74,6 +74,9 @@ class Problem:
     seats: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # display names (for reports only), may be empty
     unit: str = "모둠"  # what a group is called in messages: 모둠 or 반
+    # A part of a bigger problem (re-solved on its own) keeps the whole's numeric means and scale.
+    numeric_center: dict[str, float] = field(default_factory=dict)
+    size_scale: float | None = None
 
     def __post_init__(self) -> None:
         if not self.seats:
@@ -90,6 +93,18 @@ class Problem:
     def values(self, attribute: str) -> list[str]:
         """The distinct values of a categorical attribute, in a stable order."""
         return sorted(set(self.categorical[attribute]), key=_natural_key)
+
+    def center(self, attribute: str) -> float:
+        """The mean a numeric attribute's group means are compared with."""
+        if attribute in self.numeric_center:
+            return self.numeric_center[attribute]
+        xs = self.numeric[attribute]
+        return sum(xs) / len(xs)
+
+    @property
+    def avg_size(self) -> float:
+        """Students per group on average: the scale of the numeric term."""
+        return self.size_scale if self.size_scale is not None else self.n / self.n_groups
 
     def label(self, c: Constraint) -> str:
         return c.label(self.ids, self.unit)
