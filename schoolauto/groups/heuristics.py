@@ -289,11 +289,17 @@ def greedy_swap(
 
 
 def improve(
-    problem: Problem, blocks: Blocks, groups: Sequence[int], *, seed: int, deadline: float
+    problem: Problem,
+    blocks: Blocks,
+    groups: Sequence[int],
+    *,
+    seed: int,
+    deadline: float,
+    target: float | None = None,
 ) -> list[int]:
     """Moves and swaps from a block assignment while they improve (or until `deadline`)."""
     state = _State(problem, blocks, list(groups))
-    _local_search(state, random.Random(f"improve-{seed}"), deadline, max_idle_passes=1)
+    _local_search(state, random.Random(f"improve-{seed}"), deadline, max_idle_passes=1, target=target)
     return state.groups
 
 

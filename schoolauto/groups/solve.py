@@ -44,6 +44,8 @@ QUICK_SIZE = 8000
 START_SHARE_BIG = 0.4  # at most this share of the budget for the local search of a big problem
 TIEBREAK_SHARE = 0.05  # at most this share (and TIEBREAK_MAX seconds) for the tie-break
 TIEBREAK_MAX = 2.0
+FIRST_SHARE = 0.3  # the first solver attempt of a model that may prove: this share of the budget,
+FIRST_MIN = 5.0  # but at least this many seconds
 
 
 @dataclass(frozen=True)
@@ -159,41 +161,55 @@ def _whole(
             start = [found.assignment[blk.members[0]] for blk in blocks.blocks]
             start_objective = found.objective
             st.detail = f"목적값 {found.objective:.4f}"
-    warm = start is not None and set_start(model, start)
-    left = budget.remaining()
-    limit = None if left is None else max(0.0, left - _tiebreak_reserve(budget))
-    with budget.stage(f"정수계획 ({backend.name})") as st:
-        outcome = run_solver(model, backend, budget, time_limit=limit, threads=s.threads, warm_start=warm)
-        st.detail = f"{outcome.status}, 목적값 {outcome.objective}, 하한 {outcome.bound}"
-    if outcome.status == "infeasible":
-        with budget.stage("불가능한 까닭 찾기"):
-            raise explain_infeasible(problem, backend, budget)
-    bound = floor if outcome.bound is None else max(floor, outcome.bound + model.constant)
-    model_objective = None if outcome.objective is None else outcome.objective + model.constant
-    if outcome.status == "unknown":
-        if start is None:
-            raise SolverError(
-                "제한 시간 안에 배정안을 찾지 못했습니다",
-                hint="제한 시간을 늘리거나 제약을 줄여 보세요",
-                field="time_limit",
-            )
-        groups, objective = start, start_objective
-        notes.append("풀이기가 제한 시간 안에 답을 내지 못해 시작해(greedy)를 썼습니다")
-    else:
-        groups = block_groups(model)
-        objective = evaluate(problem, blocks.assignment(groups, problem.n)).objective
-        if start is not None and start_objective < objective - 1e-9 * max(1.0, abs(start_objective)):
-            groups, objective = start, start_objective
-            notes.append("풀이기보다 greedy 시작해가 좋아 그것을 썼습니다")
-    status = "optimal" if _proven(objective, bound) else "feasible"
-    if status == "feasible" and not budget.expired():
+    groups: list[int] | None = start
+    objective = start_objective
+    bound = floor
+    model_objective: float | None = None
+    for attempt in (1, 2):
+        # First a short attempt (most models that can be proven are proven in it); if it leaves a
+        # gap, local search improves its answer while that improves, and the second attempt
+        # starts from that with the rest of the budget (its bound counts too).
+        left = budget.remaining()
+        reserve = _tiebreak_reserve(budget)
+        limit = None if left is None else max(0.0, left - reserve)
+        if attempt == 1 and limit is not None:
+            limit = min(limit, max(FIRST_MIN, FIRST_SHARE * limit))
+        if attempt == 2 and limit is not None and limit < 1.0:
+            break
+        warm = groups is not None and set_start(model, groups)
+        with budget.stage(f"정수계획 {attempt}차 ({backend.name})") as st:
+            outcome = run_solver(model, backend, budget, time_limit=limit, threads=s.threads, warm_start=warm)
+            st.detail = f"{outcome.status}, 목적값 {outcome.objective}, 하한 {outcome.bound}"
+        if outcome.status == "infeasible":
+            with budget.stage("불가능한 까닭 찾기"):
+                raise explain_infeasible(problem, backend, budget)
+        if outcome.bound is not None:
+            bound = max(bound, outcome.bound + model.constant)
+        if outcome.status in ("optimal", "feasible"):
+            found_groups = block_groups(model)
+            value = evaluate(problem, blocks.assignment(found_groups, problem.n)).objective
+            if groups is None or value < objective - 1e-9 * max(1.0, abs(objective)):
+                groups, objective = found_groups, value
+                model_objective = None if outcome.objective is None else outcome.objective + model.constant
+        if groups is None:
+            continue
+        if _proven(objective, bound) or budget.expired():
+            break
         with budget.stage("지역 탐색 (개선되는 동안)") as st:
-            better = improve(problem, blocks, groups, seed=s.seed, deadline=_deadline(budget))
+            better = improve(problem, blocks, groups, seed=s.seed, deadline=_deadline(budget), target=bound)
             value = evaluate(problem, blocks.assignment(better, problem.n)).objective
             if value < objective - 1e-9 * max(1.0, abs(objective)):
                 st.detail = f"{objective:.4f} → {value:.4f}"
-                groups, objective = better, value
-            status = "optimal" if _proven(objective, bound) else "feasible"
+                groups, objective, model_objective = better, value, None
+        if _proven(objective, bound):
+            break
+    if groups is None:
+        raise SolverError(
+            "제한 시간 안에 배정안을 찾지 못했습니다",
+            hint="제한 시간을 늘리거나 제약을 줄여 보세요",
+            field="time_limit",
+        )
+    status = "optimal" if _proven(objective, bound) else "feasible"
     if status == "optimal":
         groups = _tiebreak(problem, blocks, groups, objective, s, budget)
     return make_result(
