@@ -188,7 +188,7 @@ def _whole(
         if outcome.status in ("optimal", "feasible"):
             found_groups = block_groups(model)
             value = evaluate(problem, blocks.assignment(found_groups, problem.n)).objective
-            if groups is None or value < objective - 1e-9 * max(1.0, abs(objective)):
+            if groups is None or value <= objective + 1e-9 * max(1.0, abs(objective)):
                 groups, objective = found_groups, value
                 model_objective = None if outcome.objective is None else outcome.objective + model.constant
         if groups is None:
