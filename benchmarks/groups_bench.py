@@ -149,17 +149,20 @@ def solve_plain(problem: Problem, time_limit: float) -> tuple[str, float | None,
     with contextlib.redirect_stdout(io.StringIO()), _quiet_fd1():
         lp.solve(solver)
     seconds = time.perf_counter() - t0
-    value = pulp.value(lp.objective)
-    status = "optimal" if lp.status == pulp.LpStatusOptimal and seconds < time_limit else "limit"
+    has_answer = lp.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+    value = pulp.value(lp.objective) if has_answer else None
+    status = "optimal" if lp.sol_status == pulp.LpSolutionOptimal else "limit"
     return status, None if value is None else value - constant, seconds
 
 
-def run_ours(case: Case, solver: str, tmp: Path) -> tuple[dict, float]:
+def run_ours(case: Case, solver: str, tmp: Path, verbose: bool = False) -> tuple[dict, float]:
     out = tmp / "out"
     out.mkdir(exist_ok=True)
     argv = ["groups", "assign", str(case.roster), *case.args, "--solver", solver]
     argv += ["--time-limit", f"{case.time_limit:g}", "--seed", "0", "--overwrite"]
     argv += ["--out", str(out / "r.xlsx"), "--json", str(out / "r.json"), "--csv", str(out / "r.csv")]
+    if verbose:
+        argv.append("-v")
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
         code = cli_main(argv)
@@ -174,6 +177,7 @@ def main() -> None:
     ap.add_argument("--case", choices=["a", "b", "c", "d", "all"], default="all")
     ap.add_argument("--solver", default="highs", choices=["highs", "cbc"])
     ap.add_argument("--no-plain", action="store_true", help="skip the reference model")
+    ap.add_argument("-v", "--verbose", action="store_true", help="the stage log of groups assign")
     args = ap.parse_args()
     print(
         f"{'case':<30} {'plain (HiGHS)':>24} | {'groups assign (' + args.solver + '), solve/wall':>50} | {'ratio':>6} "
@@ -187,7 +191,7 @@ def main() -> None:
             if case.plain and not args.no_plain:
                 st, obj, plain_s = solve_plain(plain_problem(case), case.time_limit)
                 plain = f"{st} {obj if obj is None else round(obj, 3)} {plain_s:.2f}s"
-            doc, secs = run_ours(case, args.solver, tmp)
+            doc, secs = run_ours(case, args.solver, tmp, args.verbose)
             gap = doc["gap"]
             overrun = secs - case.time_limit
             # Time to the answer: every stage but reading the files (the plain model gets its data

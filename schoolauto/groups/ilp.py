@@ -63,14 +63,19 @@ def symmetry_order(problem: Problem, blocks: Blocks, rng: random.Random) -> tupl
     return clique + rest, len(clique)
 
 
-def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
+def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0, symmetry: str = "order") -> Model:
+    """The model; `symmetry` 'order' orders interchangeable groups fully (best for CBC), 'pin' only
+    places the largest apart set (HiGHS finds the group symmetry itself, and proves faster so)."""
     G = problem.n_groups
     rng = random.Random(seed)
     lp = pulp.LpProblem("groups", pulp.LpMinimize)
     symmetric = all(blk.fixed is None for blk in blocks.blocks)
     order, k_clique = symmetry_order(problem, blocks, rng)
     allowed: list[list[int]] = [list(range(G)) for _ in blocks.blocks]
-    if symmetric:
+    if symmetric and symmetry == "pin":
+        for pos, b in enumerate(order[: max(1, k_clique)]):
+            allowed[b] = [pos]
+    elif symmetric:
         for pos, b in enumerate(order):
             if pos < k_clique:
                 allowed[b] = [pos]

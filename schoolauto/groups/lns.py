@@ -98,7 +98,7 @@ def improve_by_parts(
         local = {g: j for j, g in enumerate(chosen)}
         start = [local[current[i]] for i in members]
         blocks = make_blocks(sub)
-        model = build_model(sub, blocks, seed=seed + tried)
+        model = build_model(sub, blocks, seed=seed + tried, symmetry=backend.symmetry)
         before = evaluate(sub, start).objective
         warm = set_start(model, [start[blk.members[0]] for blk in blocks.blocks])
         limit = min(PART_SECONDS, end - time.perf_counter())

@@ -149,7 +149,7 @@ def _whole(
     problem: Problem, blocks: Blocks, s: SolveSettings, budget: Budget, backend: SolverBackend, floor: float
 ) -> AssignResult:
     with budget.stage("모델 만들기") as st:
-        model = build_model(problem, blocks, seed=s.seed)
+        model = build_model(problem, blocks, seed=s.seed, symmetry=backend.symmetry)
         st.detail = f"배치 변수 {len(model.x):,}개, 제약 {len(model.lp.constraints):,}개"
     notes: list[str] = []
     start: list[int] | None = None

@@ -39,6 +39,7 @@ PROGRESS_EVERY = 0.5  # seconds between progress reports
 
 class SolverBackend(Protocol):
     name: str
+    symmetry: str  # how the model should break group symmetry for this solver (ilp.build_model)
 
     def available(self) -> bool: ...
 
@@ -122,6 +123,7 @@ class CbcBackend:
     """
 
     name = "cbc"
+    symmetry = "order"
 
     def grace(self, time_limit: float) -> float:
         """Seconds past the time limit before CBC is interrupted (its own -sec check is coarse)."""
@@ -257,6 +259,7 @@ class HighsBackend:
     """HiGHS in-process through highspy (`pip install 'schoolauto[highs]'`)."""
 
     name = "highs"
+    symmetry = "pin"  # measured: HiGHS's own symmetry detection beats a fixed group order
 
     def available(self) -> bool:
         try:
@@ -282,13 +285,17 @@ class HighsBackend:
         limit = _limit(time_limit, deadline)
         stop_at = None if limit is None else start + limit
         last_report = [start]
-        mip = highspy.cb.HighsCallbackType.kCallbackMipInterrupt
+        mip = int(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
 
         def on_interrupt(event: Any) -> None:
             now = time.perf_counter()
             if stop_at is not None and now >= stop_at:
                 event.interrupt()  # model building took part of the limit: stop on the wall clock
-            if progress is not None and now - last_report[0] >= PROGRESS_EVERY and event.callback_type == mip:
+            if (
+                progress is not None
+                and now - last_report[0] >= PROGRESS_EVERY
+                and int(event.callback_type) == mip
+            ):
                 last_report[0] = now
                 out = event.data_out
                 primal = float(out.mip_primal_bound)
