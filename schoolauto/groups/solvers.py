@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import signal
@@ -19,6 +20,8 @@ import pulp
 
 from ..errors import DependencyError, SolverError
 from ..registry import Registry
+
+log = logging.getLogger("schoolauto.groups")
 
 # statuses: optimal (proven), feasible (a solution, optimality not proven), infeasible, unknown
 # (no solution found within the time limit)
@@ -136,7 +139,7 @@ class CbcBackend:
         self,
         model: pulp.LpProblem,
         *,
-        time_limit: float | None,
+        stop_at: float | None,
         threads: int,
         warm_start: bool,
         rel_gap: float | None = None,
@@ -154,6 +157,8 @@ class CbcBackend:
             if warm_start:
                 cmd.writesol(str(mst), model, vs, var_names, con_names)
                 args += ["-mips", str(mst)]
+            # Writing the model takes seconds on a big one: the limit counts from now.
+            time_limit = None if stop_at is None else max(0.0, stop_at - time.perf_counter())
             if time_limit is not None:
                 args += ["-sec", str(max(1, int(time_limit)))]
             if threads > 1:
@@ -204,9 +209,12 @@ class CbcBackend:
         progress: SolverProgress | None = None,
     ) -> SolveOutcome:
         start = time.perf_counter()
+        stop_at = (
+            None if time_limit is None and deadline is None else start + (_limit(time_limit, deadline) or 0.0)
+        )
         text, killed = self._run(
             model,
-            time_limit=_limit(time_limit, deadline),
+            stop_at=stop_at,
             threads=threads,
             warm_start=warm_start,
             rel_gap=rel_gap,
@@ -256,7 +264,7 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 class HighsBackend:
-    """HiGHS in-process through highspy (`pip install 'schoolauto[highs]'`)."""
+    """HiGHS in-process through highspy (a normal dependency; the default solver)."""
 
     name = "highs"
     symmetry = "pin"  # measured: HiGHS's own symmetry detection beats a fixed group order
@@ -291,6 +299,7 @@ class HighsBackend:
             now = time.perf_counter()
             if stop_at is not None and now >= stop_at:
                 event.interrupt()  # model building took part of the limit: stop on the wall clock
+                log.debug("HiGHS stopped on the wall clock (%.2f s past the limit)", now - stop_at)
             if (
                 progress is not None
                 and now - last_report[0] >= PROGRESS_EVERY
@@ -334,6 +343,9 @@ class HighsBackend:
         return SolveOutcome("feasible", objective, bound_or_none, seconds)
 
 
+_highs_threads: int | None = None  # the thread count HiGHS's process-wide pool was started with
+
+
 def _highs_class() -> type:
     class Highs(pulp.HiGHS):  # type: ignore[misc,valid-type]
         """PuLP's HiGHS with an interrupt callback (progress, and stopping on the wall clock)."""
@@ -347,7 +359,13 @@ def _highs_class() -> type:
             self._stop_at = stop_at
 
         def callSolver(self, lp: pulp.LpProblem) -> None:
+            global _highs_threads
             h = lp.solverModel
+            if _highs_threads is not None and _highs_threads != self.threads:
+                # HiGHS keeps one thread pool per process: another thread count fails the solve
+                # at once unless the pool is reset (a web page runs jobs with different settings).
+                h.resetGlobalScheduler(True)
+            _highs_threads = self.threads
             if self._stop_at is not None:
                 # Handing a big model over to HiGHS takes seconds: the limit counts from now.
                 h.setOptionValue("time_limit", max(0.01, self._stop_at - time.perf_counter()))
@@ -360,9 +378,16 @@ def _highs_class() -> type:
 
                     idx, vals = zip(*known, strict=True)
                     h.setSolution(len(known), np.array(idx, dtype=np.int32), np.array(vals, dtype=np.float64))
-            for event in (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt):
+            events = (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt)
+            for event in events:
                 event.subscribe(self._on_interrupt)
-            h.run()
+            try:
+                h.run()
+            finally:
+                # highspy keeps callbacks beyond the model's life: an old one (with its old stop
+                # time) would interrupt the next solve at once.
+                for event in events:
+                    event.unsubscribe(self._on_interrupt)
 
     return Highs
 
@@ -388,7 +413,7 @@ def get_solver(name: str, *, field: str = "solver") -> SolverBackend:
             )
         raise DependencyError(
             f"{backend.name} 풀이기를 찾을 수 없습니다",
-            hint="pip install --force-reinstall pulp",
+            hint="PuLP 를 다시 설치하세요: pip install pulp",
             field=field,
         )
     return backend
