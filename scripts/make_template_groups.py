@@ -1,7 +1,8 @@
 """Build the roster and group report templates: templates/roster.xlsx, templates/groups_report.xlsx.
 
-Run from the repository root: `.venv/bin/python scripts/make_template_groups.py`. The generated
-files are committed; a teacher may restyle them in Excel as long as the `{{...}}` cells stay.
+Run from the repository root: `.venv/bin/python scripts/make_template_groups.py`. It only makes a plain
+starting file: the committed templates are the source of truth (edited directly), and the code reads
+only their `{{...}}` markers, so a teacher may restyle and move everything as long as they stay.
 """
 
 from __future__ import annotations
