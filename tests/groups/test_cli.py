@@ -282,3 +282,41 @@ def test_numeric_tolerance_makes_score_balance_provable(run_cli, roster: Path):
     assert doc["status"] == "optimal"
     overall = sum(m * s for m, s in zip(doc["means"]["성적"], doc["sizes"], strict=True)) / 30
     assert all(abs(m - overall) <= 1 + 1e-6 for m in doc["means"]["성적"])
+
+
+def test_more_groups_than_students_names_the_option(run_cli, roster: Path):
+    r = run_cli("groups", "assign", roster, "--groups", "31", "--balance", "성별")
+    assert r.code == 2
+    assert r.err == "오류: --groups: 모둠 수(31)가 학생 수(30)보다 많아 빈 모둠이 생깁니다\n"
+
+
+def test_classes_unit_in_summary_and_csv(run_cli, tmp_path: Path, roster: Path):
+    cs = tmp_path / "반.csv"
+    r = run_cli("groups", "assign", roster, "--unit", "반", "--groups", "3", "--balance", "성별", "--csv", cs)
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0] == "학생 30명 → 3반 (크기 10, 10, 10)"
+    assert lines[1].startswith("상태 최적 (증명됨), 목적값 ")
+    assert cs.read_text(encoding="utf-8-sig").splitlines()[0] == "학번,성명,반"
+
+
+def test_progress_only_on_a_terminal(monkeypatch):
+    import argparse
+    import io
+
+    from schoolauto.commands.groups import _progress_printer
+    from schoolauto.groups import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    show = _progress_printer(argparse.Namespace(json=None, quiet=False))
+    assert show is not None
+    show(Progress(elapsed=3.25, stage="정수계획", objective=12.5, bound=12.0))
+    assert "3.2초 정수계획 · 최선 12.5000 · 하한 12.0000 · 간격 4.00%" in tty.getvalue()
+    assert _progress_printer(argparse.Namespace(json="-", quiet=False)) is None
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert _progress_printer(argparse.Namespace(json=None, quiet=False)) is None
