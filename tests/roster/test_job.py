@@ -62,3 +62,15 @@ def test_cli_writes_json_and_template_too(run_cli, tmp_path: Path):
     assert json.loads(js.read_text(encoding="utf-8"))["count"] == 6
     r = run_cli("roster", "generate", "--students", "6", "--json", "-")
     assert r.code == 0 and json.loads(r.out)["count"] == 6
+
+
+def test_json_follows_its_schema():
+    import jsonschema
+
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "docs" / "schemas" / "roster-generate.schema.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    for request in (RosterRequest(students=7, seed=3), RosterRequest(per_class=3, grades=(2, 3), classes=2)):
+        jsonschema.validate(generate(request).to_json(), schema)
