@@ -44,6 +44,7 @@ QUICK_SIZE = 8000
 START_SHARE_BIG = 0.4  # at most this share of the budget for the local search of a big problem
 TIEBREAK_SHARE = 0.05  # at most this share (and TIEBREAK_MAX seconds) for the tie-break
 TIEBREAK_MAX = 2.0
+SMALL_BLOCKS = 60  # up to this many blocks (a class) the full group order is used with any solver
 FIRST_SHARE = 0.3  # the first solver attempt of a model that may prove: this share of the budget,
 FIRST_MIN = 5.0  # but at least this many seconds
 
@@ -149,7 +150,10 @@ def _whole(
     problem: Problem, blocks: Blocks, s: SolveSettings, budget: Budget, backend: SolverBackend, floor: float
 ) -> AssignResult:
     with budget.stage("모델 만들기") as st:
-        model = build_model(problem, blocks, seed=s.seed, symmetry=backend.symmetry)
+        # Measured: a class-sized model proves fastest with the full group order with either
+        # solver (HiGHS: 0.06 s against 0.17 s for 30 -> 6); larger ones as the solver prefers.
+        symmetry = "order" if len(blocks.blocks) <= SMALL_BLOCKS else backend.symmetry
+        model = build_model(problem, blocks, seed=s.seed, symmetry=symmetry)
         st.detail = f"배치 변수 {len(model.x):,}개, 제약 {len(model.lp.constraints):,}개"
     notes: list[str] = []
     start: list[int] | None = None

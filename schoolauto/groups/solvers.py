@@ -378,7 +378,9 @@ def _highs_class() -> type:
 
                     idx, vals = zip(*known, strict=True)
                     h.setSolution(len(known), np.array(idx, dtype=np.int32), np.array(vals, dtype=np.float64))
-            events = (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt)
+            # Only the MIP's interrupt points: a Python call on every simplex iteration costs more
+            # than it saves (HiGHS's own time limit, set above, covers the LP phases).
+            events = (h.cbMipInterrupt,)
             for event in events:
                 event.subscribe(self._on_interrupt)
             try:
