@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulp
 
@@ -39,6 +39,7 @@ class Model:
     steps: dict[tuple[str, str, int], list[pulp.LpVariable]]  # unit steps of each squared count
     alone: dict[tuple[str, str, int], pulp.LpVariable]  # no-lone-member switches
     present: dict[pulp.LpVariable, tuple[int, list[int]]]  # similar mode: value in group (group, blocks)
+    terms: list[pulp.LpAffineExpression] = field(default_factory=list)  # the objective's parts
 
 
 def _value_counts(problem: Problem, blocks: Blocks, attr: str) -> dict[str, list[tuple[int, int]]]:
@@ -63,48 +64,48 @@ def symmetry_order(problem: Problem, blocks: Blocks, rng: random.Random) -> tupl
     return clique + rest, len(clique)
 
 
-def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0, symmetry: str = "order") -> Model:
-    """The model; `symmetry` 'order' orders interchangeable groups fully (best for CBC), 'pin' only
-    places the largest apart set (HiGHS finds the group symmetry itself, and proves faster so)."""
-    G = problem.n_groups
-    rng = random.Random(seed)
-    lp = pulp.LpProblem("groups", pulp.LpMinimize)
-    symmetric = all(blk.fixed is None for blk in blocks.blocks)
-    order, k_clique = symmetry_order(problem, blocks, rng)
+Placement = dict[tuple[int, int], pulp.LpVariable]
+Counts = dict[tuple[str, str, int], pulp.LpAffineExpression]
+
+
+def _allowed(blocks: Blocks, G: int, order: list[int], k_clique: int, symmetry: str) -> list[list[int]]:
+    """The groups each block may take under the symmetry breaking."""
     allowed: list[list[int]] = [list(range(G)) for _ in blocks.blocks]
-    if symmetric and symmetry == "pin":
-        for pos, b in enumerate(order[: max(1, k_clique)]):
-            allowed[b] = [pos]
-    elif symmetric:
+    if all(blk.fixed is None for blk in blocks.blocks):
+        if symmetry == "pin":
+            for pos, b in enumerate(order[: max(1, k_clique)]):
+                allowed[b] = [pos]
+            return allowed
         for pos, b in enumerate(order):
             if pos < k_clique:
                 allowed[b] = [pos]
             else:
                 allowed[b] = list(range(min(G, k_clique + (pos - k_clique) + 1)))
-    else:
-        # Groups holding a fixed student are not interchangeable, but the others still are.
-        pinned = sorted({blk.fixed for blk in blocks.blocks if blk.fixed is not None and blk.fixed < G})
-        free = [g for g in range(G) if g not in set(pinned)]
-        opened = 0
-        for b in order:
-            blk = blocks.blocks[b]
-            if blk.fixed is not None:
-                allowed[b] = [blk.fixed] if blk.fixed < G else []
-            else:
-                allowed[b] = sorted([*pinned, *free[: opened + 1]])
-                opened += 1
-    x: dict[tuple[int, int], pulp.LpVariable] = {}
+        return allowed
+    # Groups holding a fixed student are not interchangeable, but the others still are.
+    pinned = sorted({blk.fixed for blk in blocks.blocks if blk.fixed is not None and blk.fixed < G})
+    free = [g for g in range(G) if g not in set(pinned)]
+    opened = 0
+    for b in order:
+        blk = blocks.blocks[b]
+        if blk.fixed is not None:
+            allowed[b] = [blk.fixed] if blk.fixed < G else []
+        else:
+            allowed[b] = sorted([*pinned, *free[: opened + 1]])
+            opened += 1
+    return allowed
+
+
+def _placement(lp: pulp.LpProblem, problem: Problem, blocks: Blocks, allowed: list[list[int]]) -> Placement:
+    """x[b, g], each block in one group, group sizes, apart sets and apart cliques."""
+    G = problem.n_groups
+    x: Placement = {}
     for b in range(len(blocks.blocks)):
         for g in allowed[b]:
             x[b, g] = pulp.LpVariable(f"x_{b}_{g}", cat="Binary")
         lp += pulp.lpSum(x[b, g] for g in allowed[b]) == 1, f"assign_{b}"
-
-    def in_group(g: int) -> list[int]:
-        return [b for b in range(len(blocks.blocks)) if (b, g) in x]
-
-    members_of = [in_group(g) for g in range(G)]
     for g in range(G):
-        seats = pulp.lpSum(blocks.blocks[b].seats * x[b, g] for b in members_of[g])
+        seats = pulp.lpSum(blk.seats * x[b, g] for b, blk in enumerate(blocks.blocks) if (b, g) in x)
         lp += seats <= problem.max_size, f"max_size_{g}"
         if problem.min_size > 0:
             lp += seats >= problem.min_size, f"min_size_{g}"
@@ -113,7 +114,6 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0, symmetry: st
             terms = [x[b, g] for b in bs if (b, g) in x]
             if len(terms) > 1:
                 lp += pulp.lpSum(terms) <= 1, f"apart_{s}_{g}"
-
     # Cliques of pairwise-apart blocks: one student of each per group at most (a much tighter LP).
     existing = {tuple(bs) for bs, _c in blocks.apart_sets}
     for q, clique in enumerate(apart_cliques(blocks, limit=500)):
@@ -123,83 +123,109 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0, symmetry: st
             terms = [x[b, g] for b in clique if (b, g) in x]
             if len(terms) > 1:
                 lp += pulp.lpSum(terms) <= 1, f"clique_{q}_{g}"
-    objective_terms: list[pulp.LpAffineExpression] = []
-    constant = 0.0
-    count_terms: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    steps: dict[tuple[str, str, int], list[pulp.LpVariable]] = {}
+    return x
+
+
+def _headcounts(lp: pulp.LpProblem, problem: Problem, blocks: Blocks, x: Placement, model: Model) -> Counts:
+    """Headcount expressions, and for balanced columns the unit steps of their squares."""
+    G = problem.n_groups
+    count_of: Counts = {}
     need_counts = list(dict.fromkeys([*problem.balance, *(a for a, _ in problem.no_alone)]))
-    max_students = problem.max_size  # every student takes at least one seat
-    count_of: dict[tuple[str, str, int], pulp.LpAffineExpression] = {}
     for a_idx, attr in enumerate(need_counts):
-        per_value = _value_counts(problem, blocks, attr)
-        for v_idx, (v, pairs) in enumerate(per_value.items()):
-            count_terms[attr, v] = pairs
+        for v_idx, (v, pairs) in enumerate(_value_counts(problem, blocks, attr).items()):
+            model.count_terms[attr, v] = pairs
             total = sum(k for _b, k in pairs)
-            upper = min(total, max_students)
+            upper = min(total, problem.max_size)  # every student takes at least one seat
             for g in range(G):
                 count_of[attr, v, g] = pulp.lpSum(k * x[b, g] for b, k in pairs if (b, g) in x)
-            if attr in problem.balance:
-                w = problem.balance[attr]
-                constant -= w * total * total / G
-                for g in range(G):
-                    # count = sum of unit steps y_k in [0, 1] costing 2k-1: the convex steps of count^2.
-                    ys = [pulp.LpVariable(f"y_{a_idx}_{v_idx}_{g}_{k}", 0, 1) for k in range(1, upper + 1)]
-                    lp += count_of[attr, v, g] == pulp.lpSum(ys), f"sq_{a_idx}_{v_idx}_{g}"
-                    objective_terms.append(w * pulp.lpSum((2 * k - 1) * y for k, y in enumerate(ys, 1)))
-                    steps[attr, v, g] = ys
-    alone: dict[tuple[str, str, int], pulp.LpVariable] = {}
+            if attr not in problem.balance:
+                continue
+            w = problem.balance[attr]
+            model.constant -= w * total * total / G
+            for g in range(G):
+                # count = sum of unit steps y_k in [0, 1] costing 2k-1: the convex steps of count^2.
+                ys = [pulp.LpVariable(f"y_{a_idx}_{v_idx}_{g}_{k}", 0, 1) for k in range(1, upper + 1)]
+                lp += count_of[attr, v, g] == pulp.lpSum(ys), f"sq_{a_idx}_{v_idx}_{g}"
+                model.terms.append(w * pulp.lpSum((2 * k - 1) * y for k, y in enumerate(ys, 1)))
+                model.steps[attr, v, g] = ys
+    return count_of
+
+
+def _no_alone(lp: pulp.LpProblem, problem: Problem, count_of: Counts, model: Model) -> None:
     for a_idx, (attr, value) in enumerate(problem.no_alone):
         if (attr, value, 0) not in count_of:
             continue
-        upper = min(sum(k for _b, k in count_terms[attr, value]), max_students)
-        for g in range(G):
+        upper = min(sum(k for _b, k in model.count_terms[attr, value]), problem.max_size)
+        for g in range(problem.n_groups):
             y = pulp.LpVariable(f"alone_{a_idx}_{g}", cat="Binary")
             lp += count_of[attr, value, g] >= 2 * y, f"alone_lo_{a_idx}_{g}"
             lp += count_of[attr, value, g] <= upper * y, f"alone_hi_{a_idx}_{g}"
-            alone[attr, value, g] = y
+            model.alone[attr, value, g] = y
+
+
+def _numeric(lp: pulp.LpProblem, problem: Problem, blocks: Blocks, x: Placement, model: Model) -> None:
     avg_size = problem.avg_size
     for a_idx, (attr, w) in enumerate(problem.numeric_balance.items()):
         xs = problem.numeric[attr]
         mu = problem.center(attr)
         coef = [sum(xs[i] - mu for i in blk.members) for blk in blocks.blocks]
-        for g in range(G):
+        for g in range(problem.n_groups):
             d = pulp.LpVariable(f"d_{a_idx}_{g}", lowBound=0)
-            dev = pulp.lpSum(coef[b] * x[b, g] for b in members_of[g] if coef[b] != 0)
+            dev = pulp.lpSum(
+                coef[b] * x[b, g] for b in range(len(blocks.blocks)) if (b, g) in x and coef[b] != 0
+            )
             slack = problem.numeric_tolerance * avg_size
             lp += d >= dev - slack, f"dev_hi_{a_idx}_{g}"
             lp += d >= -dev - slack, f"dev_lo_{a_idx}_{g}"
-            objective_terms.append((w / avg_size) * d)
-    present: dict[pulp.LpVariable, tuple[int, list[int]]] = {}  # similar mode: (group, blocks)
+            model.terms.append((w / avg_size) * d)
+
+
+def _similar(lp: pulp.LpProblem, problem: Problem, blocks: Blocks, x: Placement, model: Model) -> None:
     for a_idx, (attr, w) in enumerate(problem.similar.items()):
         col = problem.categorical[attr]
         for v_idx, v in enumerate(problem.values(attr)):
             holders = [b for b, blk in enumerate(blocks.blocks) if any(col[i] == v for i in blk.members)]
-            for g in range(G):
+            for g in range(problem.n_groups):
                 here = [b for b in holders if (b, g) in x]
                 if not here:
                     continue
                 u = pulp.LpVariable(f"u_{a_idx}_{v_idx}_{g}", cat="Binary")
-                present[u] = (g, here)
+                model.present[u] = (g, here)
                 for b in here:
                     lp += x[b, g] <= u, f"sim_{a_idx}_{v_idx}_{g}_{b}"
-                objective_terms.append(w * u)
-    objective = pulp.lpSum(objective_terms)
-    lp += objective
-    return Model(
+                model.terms.append(w * u)
+
+
+def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0, symmetry: str = "order") -> Model:
+    """The model; `symmetry` 'order' orders interchangeable groups fully (best for CBC), 'pin' only
+    places the largest apart set (HiGHS finds the group symmetry itself, and proves faster so)."""
+    G = problem.n_groups
+    lp = pulp.LpProblem("groups", pulp.LpMinimize)
+    order, k_clique = symmetry_order(problem, blocks, random.Random(seed))
+    allowed = _allowed(blocks, G, order, k_clique, symmetry)
+    x = _placement(lp, problem, blocks, allowed)
+    model = Model(
         lp=lp,
         x=x,
-        objective=objective,
-        constant=constant,
+        objective=pulp.LpAffineExpression(),
+        constant=0.0,
         blocks=blocks,
         allowed=allowed,
-        symmetric=symmetric,
+        symmetric=all(blk.fixed is None for blk in blocks.blocks),
         order=order,
         n_groups=G,
-        count_terms=count_terms,
-        steps=steps,
-        alone=alone,
-        present=present,
+        count_terms={},
+        steps={},
+        alone={},
+        present={},
     )
+    count_of = _headcounts(lp, problem, blocks, x, model)
+    _no_alone(lp, problem, count_of, model)
+    _numeric(lp, problem, blocks, x, model)
+    _similar(lp, problem, blocks, x, model)
+    model.objective = pulp.lpSum(model.terms)
+    lp += model.objective
+    return model
 
 
 def canonical_labels(model: Model, block_groups: Sequence[int], n_groups: int) -> list[int] | None:
