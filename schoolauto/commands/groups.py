@@ -29,7 +29,8 @@ FIELD_HINTS = {"password": f"환경변수 {INPUT_PASSWORD_ENV} 에 명렬표 암
 
 
 def register(sub: Any) -> None:
-    from ..groups import METHODS, SOLVERS, UNITS
+    from ..groups.backends import METHODS, SOLVERS
+    from ..groups.request import UNITS
 
     p = sub.add_parser(
         "groups",

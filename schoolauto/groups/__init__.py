@@ -5,34 +5,55 @@ within one time budget. Underneath, `problem_from_roster` turns a roster into a 
 `assign_groups` solves one (methods and solvers come from the `METHODS` / `SOLVERS` registries),
 `evaluate` and `check_constraints` recompute the objective and the rules from any assignment.
 `AssignResult` implements the shared output protocol (xlsx from a template, JSON, CSV).
+
+Names are imported on first use, so that `import schoolauto.groups` (the CLI's choices) does not
+pull in PuLP and HiGHS.
 """
 
-from .blocks import make_blocks
-from .budget import Budget, Progress, ProgressCallback
-from .feasibility import explain_infeasible, precheck
-from .heuristics import greedy_swap, random_assignment
-from .input import problem_from_roster
-from .job import assign, read_inputs
-from .problem import Constraint, Problem, read_constraints, size_plan, split_sizes
-from .request import (
-    UNITS,
-    AssignRequest,
-    ColumnValue,
-    ColumnWeight,
-    SeatSpec,
-    parse_column_values,
-    parse_column_weights,
-    parse_seats,
-)
-from .result import AssignResult, infeasible_json
-from .scoring import Checks, Evaluation, check_constraints, evaluate
-from .solve import METHODS, assign_groups, solve_ilp
-from .solvers import SOLVERS, get_solver
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "METHODS": "backends",
+    "SOLVERS": "backends",
+    "Budget": "budget",
+    "Progress": "budget",
+    "ProgressCallback": "budget",
+    "make_blocks": "blocks",
+    "explain_infeasible": "feasibility",
+    "precheck": "feasibility",
+    "greedy_swap": "heuristics",
+    "random_assignment": "heuristics",
+    "problem_from_roster": "input",
+    "assign": "job",
+    "read_inputs": "job",
+    "Constraint": "problem",
+    "Problem": "problem",
+    "read_constraints": "problem",
+    "size_plan": "problem",
+    "split_sizes": "problem",
+    "UNITS": "request",
+    "AssignRequest": "request",
+    "ColumnValue": "request",
+    "ColumnWeight": "request",
+    "SeatSpec": "request",
+    "parse_column_values": "request",
+    "parse_column_weights": "request",
+    "parse_seats": "request",
+    "AssignResult": "result",
+    "infeasible_json": "result",
+    "Checks": "scoring",
+    "Evaluation": "scoring",
+    "check_constraints": "scoring",
+    "evaluate": "scoring",
+    "assign_groups": "solve",
+    "solve_ilp": "solve",
+    "get_solver": "solvers",
+}
 
 __all__ = [
-    "METHODS",
-    "SOLVERS",
-    "UNITS",
     "AssignRequest",
     "AssignResult",
     "Budget",
@@ -41,10 +62,13 @@ __all__ = [
     "ColumnWeight",
     "Constraint",
     "Evaluation",
+    "METHODS",
     "Problem",
     "Progress",
     "ProgressCallback",
+    "SOLVERS",
     "SeatSpec",
+    "UNITS",
     "assign",
     "assign_groups",
     "check_constraints",
@@ -66,3 +90,37 @@ __all__ = [
     "solve_ilp",
     "split_sizes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'schoolauto.groups' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from .backends import METHODS, SOLVERS
+    from .blocks import make_blocks
+    from .budget import Budget, Progress, ProgressCallback
+    from .feasibility import explain_infeasible, precheck
+    from .heuristics import greedy_swap, random_assignment
+    from .input import problem_from_roster
+    from .job import assign, read_inputs
+    from .problem import Constraint, Problem, read_constraints, size_plan, split_sizes
+    from .request import (
+        UNITS,
+        AssignRequest,
+        ColumnValue,
+        ColumnWeight,
+        SeatSpec,
+        parse_column_values,
+        parse_column_weights,
+        parse_seats,
+    )
+    from .result import AssignResult, infeasible_json
+    from .scoring import Checks, Evaluation, check_constraints, evaluate
+    from .solve import assign_groups, solve_ilp
+    from .solvers import get_solver

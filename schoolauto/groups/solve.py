@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import SolverError
-from ..registry import Registry
+from .backends import METHODS
 from .blocks import Blocks, make_blocks
 from .budget import Budget, ProgressCallback
 from .feasibility import explain_infeasible, precheck
@@ -57,24 +57,23 @@ class SolveSettings:
 
 
 Method = Callable[[Problem, Blocks, SolveSettings, Budget], AssignResult]
-METHODS: Registry[Method] = Registry("배정 방법")
 
 
 def _proven(objective: float, bound: float | None) -> bool:
     return bound is not None and objective <= bound + 1e-9 * max(1.0, abs(objective))
 
 
-def _random(problem: Problem, blocks: Blocks, s: SolveSettings, budget: Budget) -> AssignResult:
+def solve_random(problem: Problem, blocks: Blocks, s: SolveSettings, budget: Budget) -> AssignResult:
     with budget.stage("무작위 배정"):
         return random_assignment(problem, seed=s.seed, blocks=blocks)
 
 
-def _greedy(problem: Problem, blocks: Blocks, s: SolveSettings, budget: Budget) -> AssignResult:
+def solve_greedy(problem: Problem, blocks: Blocks, s: SolveSettings, budget: Budget) -> AssignResult:
     with budget.stage("greedy+swap"):
         return greedy_swap(problem, seed=s.seed, time_limit=None, blocks=blocks, deadline=budget.deadline())
 
 
-def _ilp(problem: Problem, blocks: Blocks, s: SolveSettings, budget: Budget) -> AssignResult:
+def solve_exact(problem: Problem, blocks: Blocks, s: SolveSettings, budget: Budget) -> AssignResult:
     backend = get_solver(s.solver)
     floor = simple_lower_bound(problem)
     if len(blocks.blocks) * problem.n_groups > QUICK_SIZE:
@@ -232,11 +231,6 @@ def _whole(
 def _deadline(budget: Budget) -> float:
     d = budget.deadline()
     return time.perf_counter() + 3600.0 if d is None else d
-
-
-METHODS.register("ilp", _ilp, label="정수계획, 최적 증명")
-METHODS.register("greedy", _greedy, label="greedy+swap")
-METHODS.register("random", _random, label="무작위")
 
 
 def assign_groups(

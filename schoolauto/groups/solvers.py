@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import pulp
 
 from ..errors import DependencyError, SolverError
-from ..registry import Registry
+from .backends import SOLVERS
 
 log = logging.getLogger("schoolauto.groups")
 
@@ -396,11 +396,6 @@ def _highs_class() -> type:
 
 def _Highs(on_interrupt: Callable[[Any], None], warm_start: bool, stop_at: float | None, **kw: Any) -> Any:
     return _highs_class()(on_interrupt, warm_start, stop_at, **kw)
-
-
-SOLVERS: Registry[Callable[[], SolverBackend]] = Registry("풀이기")
-SOLVERS.register("highs", HighsBackend, label="HiGHS")
-SOLVERS.register("cbc", CbcBackend, label="CBC")
 
 
 def get_solver(name: str, *, field: str = "solver") -> SolverBackend:
