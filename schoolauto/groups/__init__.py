@@ -54,6 +54,9 @@ _WHERE = {
 }
 
 __all__ = [
+    "METHODS",
+    "SOLVERS",
+    "UNITS",
     "AssignRequest",
     "AssignResult",
     "Budget",
@@ -62,13 +65,10 @@ __all__ = [
     "ColumnWeight",
     "Constraint",
     "Evaluation",
-    "METHODS",
     "Problem",
     "Progress",
     "ProgressCallback",
-    "SOLVERS",
     "SeatSpec",
-    "UNITS",
     "assign",
     "assign_groups",
     "check_constraints",
