@@ -175,11 +175,11 @@ def _progress_printer(args: argparse.Namespace) -> Any:
 
 
 def _assign(args: argparse.Namespace) -> int:
+    started = time.perf_counter()  # the time limit counts from here, imports included
     from ..errors import InfeasibleError
     from ..fileio import json_text, write_json
     from ..groups import assign, infeasible_json
 
-    started = time.perf_counter()
     inputs = [args.roster, *([args.constraints] if args.constraints else [])]
     out_request = output_request(args, inputs)
     request = _request(args, started)
