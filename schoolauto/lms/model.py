@@ -42,6 +42,8 @@ class Assignment:
     due: datetime | None = None
     group_ids: tuple[str, ...] = ()
     student_ids: tuple[str, ...] = ()  # individually assigned students (ad hoc)
+    # The LMS has due dates but this work has none: missing means "not turned in yet" (기한 없음).
+    no_due_date: bool = False
 
     @property
     def whole_class(self) -> bool:

@@ -59,12 +59,25 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Exchange:
+    """One request and the answer the fixture gave."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: str
+    status: int
+    payload: Any
+
+
 class FixtureServer:
     """Base: a threaded HTTP server; subclasses implement `route(method, path, query, body)`."""
 
     def __init__(self) -> None:
         self.faults: list[Fault] = []
         self.requests: list[str] = []
+        self.responses: list[Exchange] = []
         self.lock = threading.Lock()
         outer = self
 
@@ -78,6 +91,7 @@ class FixtureServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
                 url = urlparse(self.path)
+                query = parse_qs(url.query)
                 with outer.lock:
                     outer.requests.append(url.path)
                     fault = next((f for f in outer.faults if f.path in url.path and f.times > 0), None)
@@ -90,13 +104,15 @@ class FixtureServer:
                 if fault and fault.kind == "sleep":
                     time.sleep(fault.seconds)
                 if fault and fault.kind == "status":
-                    self._send(
-                        fault.status,
-                        {"error": {"code": fault.status, "message": "fixture fault"}},
-                        fault.headers,
-                    )
+                    payload = outer.fault_body(fault.status)
+                    outer.record(method, url.path, query, body, fault.status, payload)
+                    self._send(fault.status, payload, fault.headers)
                     return
-                status, payload = outer.route(method, url.path, parse_qs(url.query), body, dict(self.headers))
+                status, payload = outer.route(method, url.path, query, body, self.headers)  # any case
+                outer.record(method, url.path, query, body, status, payload)
+                if status in (301, 302, 303):
+                    self._send(status, {}, {"Location": str(payload)})
+                    return
                 self._send(status, payload)
 
             def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
@@ -123,8 +139,17 @@ class FixtureServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def route(self, method: str, path: str, query: dict, body: str, headers: dict) -> tuple[int, Any]:
+    def route(self, method: str, path: str, query: dict, body: str, headers: Any) -> tuple[int, Any]:
         raise NotImplementedError
+
+    def fault_body(self, status: int) -> Any:
+        """What the service says when it fails with `status` (an injected fault)."""
+        return {"error": {"code": status, "message": "fixture fault"}}
+
+    def record(self, method: str, path: str, query: dict, body: str, status: int, payload: Any) -> None:
+        """Every answer is kept, so the tests can check its shape against the service's documentation."""
+        with self.lock:
+            self.responses.append(Exchange(method, path, query, body, status, payload))
 
     def __enter__(self) -> FixtureServer:
         self.thread.start()
@@ -136,110 +161,311 @@ class FixtureServer:
 
 
 # ----- Google Classroom ------------------------------------------------------------------------
+def _rfc3339(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+# What a student did with a piece of work: (state, turned in at some point, did anything at all).
+# The fixture cycles through these so that every state, late flag and history appears.
+CASES = [
+    "TURNED_IN",
+    "NEW",
+    "CREATED",
+    "TURNED_IN_LATE",
+    "RETURNED",  # turned in, graded and returned: submitted
+    "RETURNED_NEVER_TURNED_IN",  # the teacher returned work the student never turned in
+    "RECLAIMED_BY_STUDENT",  # turned in, then taken back: not submitted
+    "NEW_NEVER_OPENED",
+]
+CASE_STATUS = {
+    "TURNED_IN": "submitted",
+    "TURNED_IN_LATE": "submitted",
+    "RETURNED": "submitted",
+    "NEW": "not_started",
+    "NEW_NEVER_OPENED": "not_started",
+    "CREATED": "started",
+    "RETURNED_NEVER_TURNED_IN": "started",
+    "RECLAIMED_BY_STUDENT": "started",
+}
+
+
 class ClassroomFixture(FixtureServer):
-    """Classroom API v1 shapes. Pages hold at most PAGE items, whatever pageSize asks, to force paging."""
+    """A FIXTURE standing in for Google Classroom API v1 — not Google (no real Classroom can run here).
+
+    It routes every request by the method paths of the `classroom.v1` discovery document shipped in
+    google-api-python-client, rejects query parameters that document does not define, and answers
+    in that document's shapes (the tests validate every answer against its schemas). Pages hold at
+    most PAGE items whatever pageSize asks, to force paging. It also serves an OAuth 2 token
+    endpoint (refresh-token, JWT-bearer and authorization-code grants) and a consent page that
+    redirects straight back, so google-auth's own flows can run against it.
+
+    Seeded data (dates relative to now, UTC): two active classes and an archived one; in each
+    active class an ALL_STUDENTS assignment past due, an INDIVIDUAL_STUDENTS assignment past due
+    (three students and one who has left the class), a short-answer question past due, a
+    multiple-choice question without a due date, an assignment due next week, and a scheduled
+    DRAFT. With `forbidden=True` a third class answers 403 for its course work.
+    """
 
     PAGE = 5
     TOKEN = "fixture-oauth-token"
+    REFRESH = "fixture-refresh-token"
+    CODE = "fixture-auth-code"
+    TEACHER = "teacher@school.example"
 
-    def __init__(self, seed: int = 11) -> None:
+    def __init__(self, seed: int = 11, *, forbidden: bool = False) -> None:
         super().__init__()
         rng = random.Random(seed)
-        now = datetime.now(UTC)
+        self.now = now = datetime.now(UTC).replace(microsecond=0)
         self.courses: list[dict[str, Any]] = []
         self.students: dict[str, list[dict[str, Any]]] = {}
         self.work: dict[str, list[dict[str, Any]]] = {}
         self.subs: dict[str, list[dict[str, Any]]] = {}
+        self.forbidden: set[str] = set()
+        self.problems: list[str] = []  # requests the discovery document does not allow
+        self.token_requests: list[dict[str, str]] = []
+        # {class: {title: {email: status}}} of past-due or undated work; late flags of those missing
         self.truth: dict[str, dict[str, dict[str, str]]] = {}
-        for ci, (name, section) in enumerate([("국어", "2학년 1반"), ("국어", "2학년 2반")], start=1):
+        self.truth_late: dict[str, dict[str, dict[str, bool]]] = {}
+        self.truth_undated: dict[str, set[str]] = {}
+        classes = [("국어", "2학년 1반", 12), ("국어", "2학년 2반", 7)]
+        for ci, (name, section, size) in enumerate(classes, start=1):
             cid = f"6{ci}0000000{ci}"
-            self.courses.append({"id": cid, "name": name, "section": section, "courseState": "ACTIVE"})
+            self.courses.append(self._course(cid, name, section, "ACTIVE"))
             people = [
                 {
                     "courseId": cid,
                     "userId": f"1{ci}{i:03d}",
                     "profile": {
                         "id": f"1{ci}{i:03d}",
-                        "name": {"fullName": n},
+                        "name": {"fullName": n, "givenName": n[1:], "familyName": n[0]},
                         "emailAddress": f"s{ci}{i:02d}@school.example",
                     },
                 }
-                for i, n in enumerate(korean_names(rng, 12), start=1)
+                for i, n in enumerate(korean_names(rng, size), start=1)
             ]
             self.students[cid] = people
-            ids = [p["userId"] for p in people]
+            self._seed_work(cid, f"{name} {section}", [p["userId"] for p in people])
+        self.courses.append(self._course("6900000009", "국어", "1학년 3반 (지난해)", "ARCHIVED"))
+        if forbidden:
+            cid = "6300000003"
+            self.courses.append(self._course(cid, "수학", "2학년 3반", "ACTIVE"))
+            self.students[cid] = []
+            self.work[cid] = []
+            self.subs[cid] = []
+            self.forbidden.add(cid)
 
-            def due(days: int) -> dict[str, Any]:
-                d = now + timedelta(days=days)
-                return {"dueDate": {"year": d.year, "month": d.month, "day": d.day}, "dueTime": {"hours": 14}}
+    @staticmethod
+    def _course(cid: str, name: str, section: str, state: str) -> dict[str, Any]:
+        return {
+            "id": cid, "name": name, "section": section, "courseState": state, "ownerId": "100",
+            "alternateLink": f"https://classroom.google.com/c/{cid}", "enrollmentCode": "abc123",
+            "creationTime": "2026-03-02T00:00:00.000Z", "updateTime": "2026-03-02T00:00:00.000Z",
+        }  # fmt: skip
 
-            works = [
-                {"id": f"{cid}1", "title": "독서 감상문", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS", **due(-3)},
-                {"id": f"{cid}2", "title": "보충 과제", "workType": "ASSIGNMENT", "assigneeMode": "INDIVIDUAL_STUDENTS",
-                 "individualStudentsOptions": {"studentIds": ids[:5]}, **due(-1)},
-                {"id": f"{cid}3", "title": "퀴즈: 문법", "workType": "SHORT_ANSWER_QUESTION",
-                 "assigneeMode": "ALL_STUDENTS", **due(-2)},
-                {"id": f"{cid}4", "title": "다음 주 발표 준비", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS", **due(5)},
-                {"id": f"{cid}5", "title": "자유 게시", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS"},
+    def _seed_work(self, cid: str, class_name: str, ids: list[str]) -> None:
+        now = self.now
+
+        def due(days: int, hours: int, minutes: int = 0) -> dict[str, Any]:
+            d = now + timedelta(days=days)
+            t: dict[str, int] = {}
+            if hours:
+                t["hours"] = hours
+            if minutes:
+                t["minutes"] = minutes
+            return {"dueDate": {"year": d.year, "month": d.month, "day": d.day}, "dueTime": t}
+
+        left = f"{cid[:2]}999"  # a student who was given the work and has left the class since
+        works = [
+            {"id": f"{cid}1", "title": "독서 감상문", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS",
+             "assignment": {}, **due(-3, 14)},
+            {"id": f"{cid}2", "title": "보충 과제", "workType": "ASSIGNMENT", "assigneeMode": "INDIVIDUAL_STUDENTS",
+             "individualStudentsOptions": {"studentIds": [ids[1], ids[2], ids[4], left]}, **due(-1, 23, 59)},
+            {"id": f"{cid}3", "title": "퀴즈: 문법", "workType": "SHORT_ANSWER_QUESTION",
+             "assigneeMode": "ALL_STUDENTS", **due(-2, 0)},
+            {"id": f"{cid}4", "title": "객관식 확인", "workType": "MULTIPLE_CHOICE_QUESTION",
+             "assigneeMode": "ALL_STUDENTS", "multipleChoiceQuestion": {"choices": ["가", "나", "다"]}},
+            {"id": f"{cid}5", "title": "다음 주 발표 준비", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS",
+             **due(5, 9)},
+            {"id": f"{cid}6", "title": "기말 과제 (예약됨)", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS",
+             "state": "DRAFT", "scheduledTime": _rfc3339(now + timedelta(days=2)), **due(-1, 9)},
+        ]  # fmt: skip
+        for w in works:
+            w.setdefault("state", "PUBLISHED")
+            w.update(courseId=cid, maxPoints=100, creationTime=_rfc3339(now - timedelta(days=10)),
+                     updateTime=_rfc3339(now - timedelta(days=10)), creatorUserId="100",
+                     alternateLink=f"https://classroom.google.com/c/{cid}/a/{w['id']}")  # fmt: skip
+            if w["state"] != "PUBLISHED":
+                del w["alternateLink"]  # Google: only populated when PUBLISHED
+        self.work[cid] = works
+        subs: list[dict[str, Any]] = []
+        truth: dict[str, dict[str, str]] = {}
+        late_truth: dict[str, dict[str, bool]] = {}
+        undated: set[str] = set()
+        for j, w in enumerate(works):
+            if w["state"] != "PUBLISHED":
+                continue  # drafts have no submissions yet
+            individual = w["assigneeMode"] == "INDIVIDUAL_STUDENTS"
+            assigned = w["individualStudentsOptions"]["studentIds"] if individual else ids
+            has_due = "dueDate" in w
+            past_due = has_due and _due_at(w) < now
+            missing: dict[str, str] = {}
+            lates: dict[str, bool] = {}
+            for i, uid in enumerate(assigned):
+                case = CASES[(i + 3 * j) % len(CASES)]
+                if not past_due and case == "TURNED_IN_LATE":
+                    case = "TURNED_IN"
+                sub = self._submission(cid, w, uid, case, past_due)
+                subs.append(sub)
+                status = CASE_STATUS[case]
+                if uid == left:
+                    continue  # not in the class any more: in no report
+                email = f"s{cid[1]}{int(uid[-3:]):02d}@school.example"
+                if status != "submitted":
+                    missing[email] = status
+                    lates[email] = bool(sub.get("late", False))
+            if past_due or not has_due:
+                truth[w["title"]] = missing
+                late_truth[w["title"]] = lates
+                if not has_due:
+                    undated.add(w["title"])
+        self.subs[cid] = subs
+        self.truth[class_name] = truth
+        self.truth_late[class_name] = late_truth
+        self.truth_undated[class_name] = undated
+
+    def _submission(
+        self, cid: str, w: dict[str, Any], uid: str, case: str, past_due: bool
+    ) -> dict[str, Any]:
+        t0 = self.now - timedelta(days=9)
+        history: list[str] = {
+            "TURNED_IN": ["CREATED", "TURNED_IN"],
+            "TURNED_IN_LATE": ["CREATED", "TURNED_IN"],
+            "RETURNED": ["CREATED", "TURNED_IN", "RETURNED"],
+            "RETURNED_NEVER_TURNED_IN": ["CREATED", "RETURNED"],
+            "RECLAIMED_BY_STUDENT": ["CREATED", "TURNED_IN", "RECLAIMED_BY_STUDENT"],
+            "CREATED": ["CREATED"],
+            "NEW": [],
+            "NEW_NEVER_OPENED": [],
+        }[case]
+        state = history[-1] if history else "NEW"
+        turned_in = state in ("TURNED_IN", "RETURNED")
+        sub: dict[str, Any] = {
+            "courseId": cid, "courseWorkId": w["id"], "id": f"Cg{w['id']}{uid}", "userId": uid,
+            "state": state, "courseWorkType": w["workType"],
+            "alternateLink": f"https://classroom.google.com/c/{cid}/a/{w['id']}/submissions/{uid}",
+        }  # fmt: skip
+        if history:  # never-opened submissions have no times and no history (Google's docs)
+            sub["creationTime"] = _rfc3339(t0)
+            sub["updateTime"] = _rfc3339(t0 + timedelta(hours=len(history)))
+            sub["submissionHistory"] = [
+                {"stateHistory": {"state": s, "stateTimestamp": _rfc3339(t0 + timedelta(hours=k)),
+                                  "actorUserId": "100" if s == "RETURNED" else uid}}
+                for k, s in enumerate(history)
             ]  # fmt: skip
-            for w in works:
-                w.update(courseId=cid, state="PUBLISHED")
-            self.work[cid] = works
-            subs = []
-            truth: dict[str, dict[str, str]] = {}
-            for w in works:
-                assigned = w["individualStudentsOptions"]["studentIds"] if w["id"].endswith("2") else ids
-                past_due = w["id"][-1] in "123"
-                missing = {}
-                for uid in assigned:
-                    state = rng.choice(
-                        ["NEW", "CREATED", "TURNED_IN", "TURNED_IN", "RETURNED", "RECLAIMED_BY_STUDENT"]
-                    )
-                    if state == "NEW" and rng.random() < 0.3:
-                        status = "not_started"  # no submission record at all
-                    else:
-                        subs.append(
-                            {"courseId": cid, "courseWorkId": w["id"], "id": f"sub{w['id']}{uid}", "userId": uid,
-                             "state": state, "late": state == "TURNED_IN" and rng.random() < 0.3}
-                        )  # fmt: skip
-                        status = {
-                            "NEW": "not_started",
-                            "CREATED": "started",
-                            "RECLAIMED_BY_STUDENT": "started",
-                        }.get(state, "submitted")
-                    if status != "submitted":
-                        missing[f"s{ci}{int(uid[-3:]):02d}@school.example"] = status
-                if past_due:
-                    truth[w["title"]] = missing
-            self.subs[cid] = subs
-            self.truth[f"{name} {section}"] = truth
+        if case == "TURNED_IN_LATE" or (past_due and not turned_in):
+            sub["late"] = True  # Classroom: turned in after the due date, or past due and not turned in
+        if w["workType"] == "SHORT_ANSWER_QUESTION" and history:
+            sub["shortAnswerSubmission"] = {"answer": "답"}
+        if w["workType"] == "ASSIGNMENT":
+            sub["assignmentSubmission"] = {}
+        return sub
+
+    # ----- serving ---------------------------------------------------------------------------------
+    def fault_body(self, status: int) -> Any:
+        reason = {429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE",
+                  504: "DEADLINE_EXCEEDED", 403: "PERMISSION_DENIED", 401: "UNAUTHENTICATED"}  # fmt: skip
+        return {"error": {"code": status, "message": "fixture fault", "status": reason.get(status, "UNKNOWN")}}
+
+    @staticmethod
+    def _error(code: int, message: str, status: str) -> tuple[int, Any]:
+        return code, {"error": {"code": code, "message": message, "status": status}}
 
     def _page(self, key: str, items: list[dict[str, Any]], query: dict) -> dict[str, Any]:
-        start = int(query.get("pageToken", ["0"])[0])
-        size = min(int(query.get("pageSize", [self.PAGE])[0]), self.PAGE)
-        out: dict[str, Any] = {key: items[start : start + size]}
+        token = query.get("pageToken", ["p0"])[0]
+        start = int(token[1:])
+        size = min(int(query.get("pageSize", [self.PAGE])[0]) or self.PAGE, self.PAGE)
+        out: dict[str, Any] = {}
+        if items[start : start + size]:
+            out[key] = items[start : start + size]  # proto3 JSON: an empty list is left out
         if start + size < len(items):
-            out["nextPageToken"] = str(start + size)
+            out["nextPageToken"] = f"p{start + size}"
         return out
 
-    def route(self, method: str, path: str, query: dict, body: str, headers: dict) -> tuple[int, Any]:
+    def route(self, method: str, path: str, query: dict, body: str, headers: Any) -> tuple[int, Any]:
+        if path == "/token" and method == "POST":
+            return self._token({k: v[0] for k, v in parse_qs(body).items()})
+        if path == "/auth" and method == "GET":  # the consent page: the user agrees at once
+            q = {k: v[0] for k, v in query.items()}
+            return 302, f"{q['redirect_uri']}?state={q.get('state', '')}&code={self.CODE}&scope={q.get('scope', '')}"
         if headers.get("Authorization") != f"Bearer {self.TOKEN}":
-            return 401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
-                                   "status": "UNAUTHENTICATED"}}  # fmt: skip
-        parts = path.strip("/").split("/")
-        if parts == ["v1", "courses"]:
-            return 200, self._page("courses", self.courses, query)
-        if len(parts) >= 4 and parts[:2] == ["v1", "courses"] and parts[2] in self.students:
-            cid = parts[2]
-            if parts[3:] == ["students"]:
-                return 200, self._page("students", self.students[cid], query)
-            if parts[3:] == ["courseWork"]:
-                return 200, self._page("courseWork", self.work[cid], query)
-            if parts[3:] == ["courseWork", "-", "studentSubmissions"]:
-                return 200, self._page("studentSubmissions", self.subs[cid], query)
-        return 404, {
-            "error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}
-        }
+            return self._error(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED")
+        # imported here: only the Classroom tests need google-api-python-client
+        from .classroom_discovery import check_query, method_for
+
+        found = method_for(method, path)
+        if found is None:
+            return self._error(404, "Method not found.", "NOT_FOUND")
+        m, params = found
+        bad = check_query(m, query)
+        if bad:
+            self.problems.extend(bad)
+            return self._error(400, "; ".join(bad), "INVALID_ARGUMENT")
+        mid = m["id"]
+        if mid == "classroom.courses.list":
+            if query.get("teacherId") != ["me"]:
+                self.problems.append(f"courses.list without teacherId=me: {query}")
+            states = query.get("courseStates")
+            courses = [c for c in self.courses if not states or c["courseState"] in states]
+            return 200, self._page("courses", courses, query)
+        cid = params.get("courseId", "")
+        if cid not in self.students:
+            return self._error(404, "Requested entity was not found.", "NOT_FOUND")
+        if mid == "classroom.courses.students.list":
+            return 200, self._page("students", self.students[cid], query)
+        if cid in self.forbidden:
+            return self._error(403, "The caller does not have permission", "PERMISSION_DENIED")
+        if mid == "classroom.courses.courseWork.list":
+            states = query.get("courseWorkStates") or ["PUBLISHED"]  # Google's default
+            works = [w for w in self.work[cid] if w["state"] in states]
+            return 200, self._page("courseWork", works, query)
+        if mid == "classroom.courses.courseWork.studentSubmissions.list":
+            wid = params["courseWorkId"]
+            subs = [s for s in self.subs[cid] if wid in ("-", s["courseWorkId"])]
+            if query.get("states"):
+                subs = [s for s in subs if s["state"] in query["states"]]
+            return 200, self._page("studentSubmissions", subs, query)
+        return self._error(501, f"{mid} is not in this fixture", "NOT_IMPLEMENTED")
+
+    def _token(self, form: dict[str, str]) -> tuple[int, Any]:
+        """OAuth 2 token endpoint (RFC 6749 answers)."""
+        self.token_requests.append(form)
+        grant = form.get("grant_type", "")
+        if grant == "refresh_token" and form.get("refresh_token") == self.REFRESH:
+            return 200, {"access_token": self.TOKEN, "expires_in": 3599, "token_type": "Bearer"}
+        if grant == "authorization_code" and form.get("code") == self.CODE:
+            return 200, {"access_token": self.TOKEN, "refresh_token": self.REFRESH, "expires_in": 3599,
+                         "token_type": "Bearer", "scope": form.get("scope", "")}  # fmt: skip
+        if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            claims = _jwt_claims(form.get("assertion", ""))
+            if claims.get("sub") == self.TEACHER:
+                return 200, {"access_token": self.TOKEN, "expires_in": 3599, "token_type": "Bearer"}
+            return 401, {"error": "unauthorized_client", "error_description": "Client is unauthorized"}
+        return 400, {"error": "invalid_grant", "error_description": "Bad Request"}
+
+
+def _due_at(work: dict[str, Any]) -> datetime:
+    d, t = work["dueDate"], work.get("dueTime", {})
+    return datetime(d["year"], d["month"], d["day"], t.get("hours", 0), t.get("minutes", 0), tzinfo=UTC)
+
+
+def _jwt_claims(assertion: str) -> dict[str, Any]:
+    import base64
+
+    try:
+        part = assertion.split(".")[1]
+        return dict(json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))))
+    except (IndexError, ValueError):
+        return {}
 
 
 # ----- Moodle --------------------------------------------------------------------------------
@@ -302,7 +528,7 @@ class MoodleFixture(FixtureServer):
             self.truth[cname] = truth
         self.broken_assign: set[int] = set()
 
-    def route(self, method: str, path: str, query: dict, body: str, headers: dict) -> tuple[int, Any]:
+    def route(self, method: str, path: str, query: dict, body: str, headers: Any) -> tuple[int, Any]:
         if path != "/webservice/rest/server.php":
             return 404, {"error": "not found"}
         form = {k: v[0] for k, v in parse_qs(body).items()}
