@@ -103,6 +103,7 @@ class ClassroomDriver(Driver):
         self.now = datetime.now(UTC)
         self._service: Any = None
         self._http: Any = None
+        self._bare_token = False
 
     # ----- the client ---------------------------------------------------------------------------
     def _endpoint(self) -> str | None:
@@ -117,6 +118,9 @@ class ClassroomDriver(Driver):
             from googleapiclient.discovery import build
 
             creds = credentials_from_secret(self.conn, self.secret)
+            self._bare_token = not getattr(creds, "refresh_token", None) and not hasattr(
+                creds, "service_account_email"
+            )
             self._http = google_auth_httplib2.AuthorizedHttp(
                 creds, http=httplib2.Http(timeout=self.conn.timeout)
             )
@@ -166,6 +170,11 @@ class ClassroomDriver(Driver):
                 ) from None
             raise LmsError(f"Google Classroom 이(가) {where} 요청을 거절했습니다 ({detail})") from None
         except RefreshError as exc:
+            if self._bare_token:  # nothing to refresh with: Google refused the access token itself
+                raise AuthError(
+                    f"Google Classroom 이(가) 접근 토큰을 받아 주지 않습니다: {where}",
+                    hint="토큰이 만료되었으면 새로 받거나, 교사 계정으로 로그인해 키링에 저장하세요",
+                ) from None
             raise AuthError(
                 "Google 로그인이 만료되었거나 취소되었습니다",
                 hint=f"다시 로그인하세요 ({type(exc).__name__})",

@@ -160,7 +160,9 @@ def sign_in_teacher(
         raise AuthError(f"Google 로그인을 마치지 못했습니다 ({type(exc).__name__})") from None
     if creds is None or not getattr(creds, "refresh_token", None):
         raise AuthError("Google 로그인에서 새로 고침 토큰을 받지 못했습니다", hint="다시 로그인하세요")
-    _store(conn, creds.to_json())
+    info = json.loads(creds.to_json(strip=["token", "expiry"]))  # the short-lived access token is not kept
+    info["type"] = "authorized_user"
+    _store(conn, json.dumps(info))
     return keyring_user(conn)
 
 

@@ -165,6 +165,15 @@ def response_schema(method: dict[str, Any]) -> dict[str, Any]:
     return {"$ref": f"#/definitions/{ref}", "definitions": definitions()}
 
 
+@functools.cache
+def _validator(method_id: str) -> jsonschema.protocols.Validator:
+    method = next(m for m in _methods(document()["resources"]) if m["id"] == method_id)
+    schema = response_schema(method)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)  # once per method: the converted document is itself valid JSON Schema
+    return cls(schema)
+
+
 def validate_response(method_id: str | None, status: int, payload: Any) -> None:
     """Raise `jsonschema.ValidationError` unless `payload` is what Google sends for that method."""
     if status >= 400:
@@ -172,5 +181,6 @@ def validate_response(method_id: str | None, status: int, payload: Any) -> None:
         assert payload["error"]["code"] == status
         return
     assert method_id is not None, "a 2xx answer outside the discovery document"
-    method = next(m for m in _methods(document()["resources"]) if m["id"] == method_id)
-    jsonschema.validate(payload, response_schema(method))
+    error = jsonschema.exceptions.best_match(_validator(method_id).iter_errors(payload))
+    if error is not None:
+        raise error

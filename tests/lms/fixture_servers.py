@@ -223,6 +223,7 @@ class ClassroomFixture(FixtureServer):
         self.forbidden: set[str] = set()
         self.problems: list[str] = []  # requests the discovery document does not allow
         self.token_requests: list[dict[str, str]] = []
+        self.granted_scope = ""
         # {class: {title: {email: status}}} of past-due or undated work; late flags of those missing
         self.truth: dict[str, dict[str, dict[str, str]]] = {}
         self.truth_late: dict[str, dict[str, dict[str, bool]]] = {}
@@ -348,7 +349,7 @@ class ClassroomFixture(FixtureServer):
             "NEW_NEVER_OPENED": [],
         }[case]
         state = history[-1] if history else "NEW"
-        turned_in = state in ("TURNED_IN", "RETURNED")
+        turned_in = CASE_STATUS[case] == "submitted"
         sub: dict[str, Any] = {
             "courseId": cid, "courseWorkId": w["id"], "id": f"Cg{w['id']}{uid}", "userId": uid,
             "state": state, "courseWorkType": w["workType"],
@@ -396,6 +397,7 @@ class ClassroomFixture(FixtureServer):
             return self._token({k: v[0] for k, v in parse_qs(body).items()})
         if path == "/auth" and method == "GET":  # the consent page: the user agrees at once
             q = {k: v[0] for k, v in query.items()}
+            self.granted_scope = q.get("scope", "")
             return 302, f"{q['redirect_uri']}?state={q.get('state', '')}&code={self.CODE}&scope={q.get('scope', '')}"
         if headers.get("Authorization") != f"Bearer {self.TOKEN}":
             return self._error(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED")
@@ -444,7 +446,7 @@ class ClassroomFixture(FixtureServer):
             return 200, {"access_token": self.TOKEN, "expires_in": 3599, "token_type": "Bearer"}
         if grant == "authorization_code" and form.get("code") == self.CODE:
             return 200, {"access_token": self.TOKEN, "refresh_token": self.REFRESH, "expires_in": 3599,
-                         "token_type": "Bearer", "scope": form.get("scope", "")}  # fmt: skip
+                         "token_type": "Bearer", "scope": self.granted_scope}  # fmt: skip
         if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
             claims = _jwt_claims(form.get("assertion", ""))
             if claims.get("sub") == self.TEACHER:
