@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +30,19 @@ from .google_auth import credentials_from_secret, require_google
 from .model import Assignment, ClassData, Course, Status, Student, StudentStatus
 
 log = logging.getLogger(__name__)
+
+
+class _RetryNoticesAreInfo(logging.Filter):
+    """The client announces each retry as an English WARNING; that is detail (-v), not a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING:
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+        return True
+
+
+logging.getLogger("googleapiclient.http").addFilter(_RetryNoticesAreInfo())
 
 DEFAULT_URL = "https://classroom.googleapis.com/"
 PAGE_SIZE = 100
@@ -179,7 +191,13 @@ class ClassroomDriver(Driver):
                 "Google 로그인이 만료되었거나 취소되었습니다",
                 hint=f"다시 로그인하세요 ({type(exc).__name__})",
             ) from None
-        except (TransportError, httplib2.HttpLib2Error, socket.timeout, OSError) as exc:
+        except TimeoutError:  # socket.timeout: the client has retried it already
+            raise LmsError(
+                f"Google Classroom({self.conn.url}) 이(가) {self.conn.timeout:g}초 안에 응답하지 않습니다: "
+                f"{where} ({tries}번 시도)",
+                hint="주소와 네트워크를 확인하고 잠시 뒤 다시 실행하세요",
+            ) from None
+        except (TransportError, httplib2.HttpLib2Error, OSError) as exc:
             raise LmsError(
                 f"Google Classroom({self.conn.url}) 에 연결할 수 없습니다: {where} ({type(exc).__name__})",
                 hint="주소와 네트워크를 확인하고 잠시 뒤 다시 실행하세요",

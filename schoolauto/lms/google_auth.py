@@ -82,7 +82,7 @@ def credentials_from_secret(conn: Connection, secret: str | None) -> Any:
             if not subject:
                 raise ConfigError(
                     f"[lms.{conn.name}] 서비스 계정으로 읽을 교사 주소(subject)가 필요합니다",
-                    hint="subject = \"teacher@school.example\" 를 적으세요",
+                    hint='subject = "teacher@school.example" 를 적으세요',
                 )
             return service_account.Credentials.from_service_account_info(
                 info, scopes=list(SCOPES), subject=subject

@@ -22,6 +22,11 @@ DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9}
 DURATION = r"^-?[0-9]+(\.[0-9]{1,9})?s$"
 INT32 = (-(2**31), 2**31 - 1)
 
+CANONICAL_CODES = (
+    "INVALID_ARGUMENT FAILED_PRECONDITION OUT_OF_RANGE UNAUTHENTICATED PERMISSION_DENIED NOT_FOUND ABORTED "
+    "ALREADY_EXISTS RESOURCE_EXHAUSTED CANCELLED DATA_LOSS UNKNOWN INTERNAL NOT_IMPLEMENTED UNAVAILABLE "
+    "DEADLINE_EXCEEDED"
+).split()
 # Google's error body (https://cloud.google.com/apis/design/errors): not in the discovery document.
 GOOGLE_ERROR = {
     "type": "object",
@@ -35,14 +40,7 @@ GOOGLE_ERROR = {
             "properties": {
                 "code": {"type": "integer"},
                 "message": {"type": "string"},
-                "status": {
-                    "enum": [
-                        "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE", "UNAUTHENTICATED",
-                        "PERMISSION_DENIED", "NOT_FOUND", "ABORTED", "ALREADY_EXISTS", "RESOURCE_EXHAUSTED",
-                        "CANCELLED", "DATA_LOSS", "UNKNOWN", "INTERNAL", "NOT_IMPLEMENTED", "UNAVAILABLE",
-                        "DEADLINE_EXCEEDED",
-                    ]  # fmt: skip
-                },
+                "status": {"enum": CANONICAL_CODES},
                 "details": {"type": "array"},
                 "errors": {"type": "array"},
             },

@@ -215,7 +215,7 @@ class ClassroomFixture(FixtureServer):
     def __init__(self, seed: int = 11, *, forbidden: bool = False) -> None:
         super().__init__()
         rng = random.Random(seed)
-        self.now = now = datetime.now(UTC).replace(microsecond=0)
+        self.now = datetime.now(UTC).replace(microsecond=0)
         self.courses: list[dict[str, Any]] = []
         self.students: dict[str, list[dict[str, Any]]] = {}
         self.work: dict[str, list[dict[str, Any]]] = {}
@@ -334,9 +334,7 @@ class ClassroomFixture(FixtureServer):
         self.truth_late[class_name] = late_truth
         self.truth_undated[class_name] = undated
 
-    def _submission(
-        self, cid: str, w: dict[str, Any], uid: str, case: str, past_due: bool
-    ) -> dict[str, Any]:
+    def _submission(self, cid: str, w: dict[str, Any], uid: str, case: str, past_due: bool) -> dict[str, Any]:
         t0 = self.now - timedelta(days=9)
         history: list[str] = {
             "TURNED_IN": ["CREATED", "TURNED_IN"],
@@ -375,7 +373,9 @@ class ClassroomFixture(FixtureServer):
     def fault_body(self, status: int) -> Any:
         reason = {429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE",
                   504: "DEADLINE_EXCEEDED", 403: "PERMISSION_DENIED", 401: "UNAUTHENTICATED"}  # fmt: skip
-        return {"error": {"code": status, "message": "fixture fault", "status": reason.get(status, "UNKNOWN")}}
+        return {
+            "error": {"code": status, "message": "fixture fault", "status": reason.get(status, "UNKNOWN")}
+        }
 
     @staticmethod
     def _error(code: int, message: str, status: str) -> tuple[int, Any]:
@@ -398,7 +398,10 @@ class ClassroomFixture(FixtureServer):
         if path == "/auth" and method == "GET":  # the consent page: the user agrees at once
             q = {k: v[0] for k, v in query.items()}
             self.granted_scope = q.get("scope", "")
-            return 302, f"{q['redirect_uri']}?state={q.get('state', '')}&code={self.CODE}&scope={q.get('scope', '')}"
+            return (
+                302,
+                f"{q['redirect_uri']}?state={q.get('state', '')}&code={self.CODE}&scope={q.get('scope', '')}",
+            )
         if headers.get("Authorization") != f"Bearer {self.TOKEN}":
             return self._error(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED")
         # imported here: only the Classroom tests need google-api-python-client

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import timedelta
 import webbrowser
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +137,11 @@ def test_fixture_answers_validate_against_the_shipped_discovery_document(server:
     [
         ("classroom.courses.list", {"courses": [{"id": "1", "nickname": "x"}]}, "nickname"),
         ("classroom.courses.courseWork.list", {"courseWork": [{"id": "1", "state": "OPEN"}]}, "OPEN"),
-        ("classroom.courses.courseWork.list", {"courseWork": [{"id": "1", "dueDate": {"year": "2026"}}]}, "2026"),
+        (
+            "classroom.courses.courseWork.list",
+            {"courseWork": [{"id": "1", "dueDate": {"year": "2026"}}]},
+            "2026",
+        ),
         (
             "classroom.courses.courseWork.studentSubmissions.list",
             {"studentSubmissions": [{"id": "1", "late": "yes"}]},
@@ -263,10 +267,12 @@ def test_due_of_reads_googles_split_date_and_time() -> None:
     assert due_of({"dueDate": {"year": 2026, "month": 12, "day": 1}, "dueTime": {}}) == datetime(
         2026, 12, 1, 0, 0, tzinfo=UTC
     )  # midnight: proto3 leaves zero fields out
-    assert due_of({"dueDate": {"year": 2026, "month": 12, "day": 1}, "dueTime": {"hours": 9, "minutes": 30}}) == (
-        datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    assert due_of(
+        {"dueDate": {"year": 2026, "month": 12, "day": 1}, "dueTime": {"hours": 9, "minutes": 30}}
+    ) == (datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
+    assert due_of({"dueDate": {"year": 2026, "month": 12, "day": 1}}) == datetime(
+        2026, 12, 1, 23, 59, tzinfo=UTC
     )
-    assert due_of({"dueDate": {"year": 2026, "month": 12, "day": 1}}) == datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
 
 
 def test_paging_follows_next_page_token(server: ClassroomFixture) -> None:
@@ -287,6 +293,18 @@ def test_429_then_success_is_retried_by_the_client(server: ClassroomFixture) -> 
     assert missing_of(classes["국어 2학년 1반"]) == server.truth["국어 2학년 1반"]
     assert server.requests.count("/v1/courses/6100000001/courseWork") == 2
     assert [e.status for e in server.responses if e.path == "/v1/courses/6100000001/courseWork"] == [429, 200]
+
+
+def test_retry_notices_stay_out_of_the_console(
+    server: ClassroomFixture, lms_env: Path, run_cli, monkeypatch
+) -> None:
+    monkeypatch.setenv("TEST_TOKEN", server.TOKEN)
+    write_config(lms_env.parent, "gc", "classroom", server.url)
+    server.faults.append(Fault("/v1/courses/6100000001/students", "status", times=2, status=503))
+    res = run_cli("lms", "missing", "--lms", "gc", "--json", "-", "--yes")
+    assert res.code == 0
+    assert res.err == ""  # the client's English "Sleeping ... before retry" is -v detail only
+    assert report_missing(json.loads(res.out)) == server.truth
 
 
 def test_quota_exhausted_fails_that_class_naming_it(server: ClassroomFixture) -> None:
@@ -494,7 +512,11 @@ def test_teacher_sign_in_runs_googles_installed_app_flow(
     browser = FollowingBrowser()
     webbrowser.register("fixture-browser", None, browser)
     conn = Connection(
-        name="gc", driver="classroom", url=server.url, username="teacher", options={"client_secrets": secrets.name}
+        name="gc",
+        driver="classroom",
+        url=server.url,
+        username="teacher",
+        options={"client_secrets": secrets.name},
     )
     assert sign_in_teacher(conn, config_dir=tmp_path, browser="fixture-browser", timeout=20) == "gc:teacher"
     for t in browser.threads:
