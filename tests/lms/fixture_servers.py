@@ -474,86 +474,327 @@ def _jwt_claims(assertion: str) -> dict[str, Any]:
 
 
 # ----- Moodle --------------------------------------------------------------------------------
+DAY, HOUR = 86400, 3600
+# (submission kind) cycle: what a participant did with a piece of work
+MOODLE_CASES = ["on_time", "late", "draft", "none", "new", "reopened", "on_time"]
+MOODLE_STATUS = {"on_time": "submitted", "late": "submitted", "draft": "started", "reopened": "started",
+                 "none": "not_started", "new": "not_started"}  # fmt: skip
+
+
 class MoodleFixture(FixtureServer):
-    """Moodle web-service REST shapes for the three mod_assign functions (plus site info)."""
+    """A FIXTURE standing in for Moodle's web services (REST, JSON) — not a real Moodle.
+
+    Every answer has the shape Moodle documents for the function (`tests/lms/moodle_schemas.py`
+    validates each one), errors come as 200 + `exception`/`errorcode`. Seeded data:
+
+    1학년 3반 과학 — ten students, groups 1모둠 (601-604) and 2모둠 (604-607; 604 is in both),
+    three in no group, a suspended student still listed as a participant, a teacher. Work: a
+    whole-class report past due; a plan restricted to 1모둠; a "no submissions" handout; a team
+    (group) submission; work whose due date is overridden for a user and for both groups (2모둠
+    ranked first) with one extension granted; work due next week overridden earlier for one
+    student; work without a due date. 1학년 4반 과학 — eight students, whole-class and group work.
+    A finished course is not "in progress". `functions` in the site info can leave out
+    mod_assign_get_overrides, as on Moodle before 5.0.
+    """
 
     TOKEN = "fixture-moodle-token"
 
-    def __init__(self, seed: int = 5) -> None:
+    def __init__(self, seed: int = 5, *, with_overrides: bool = True) -> None:
         super().__init__()
         rng = random.Random(seed)
-        now = int(datetime.now(UTC).timestamp())
-        self.courses: list[dict[str, Any]] = []
+        self.now = now = int(datetime.now(UTC).timestamp())
+        self.with_overrides = with_overrides
+        self.courses: list[dict[str, Any]] = []  # mod_assign_get_assignments' courses
+        self.course_info: list[dict[str, Any]] = []  # timeline course summaries
+        self.users: dict[int, list[dict[str, Any]]] = {}
+        self.groups: dict[int, list[dict[str, Any]]] = {}
         self.participants: dict[int, list[dict[str, Any]]] = {}
         self.submissions: dict[int, list[dict[str, Any]]] = {}
-        self.truth: dict[str, dict[str, dict[str, str]]] = {}
-        aid = 100
-        for ci, cname in enumerate(["1학년 3반 과학", "1학년 4반 과학"], start=1):
-            users = [
-                {"id": 500 + ci * 100 + i, "username": f"m{ci}{i:02d}", "fullname": n, "email": f"m{ci}{i:02d}@school.example"}
-                for i, n in enumerate(korean_names(rng, 10), start=1)
-            ]  # fmt: skip
-            assignments = []
-            truth: dict[str, dict[str, str]] = {}
-            for title, due, group_only, nosub in [
-                ("실험 보고서", now - 86400, False, 0),
-                ("탐구 계획서 (1모둠)", now - 3600, True, 0),
-                ("수업 자료 (제출 없음)", 0, False, 1),
-            ]:
-                aid += 1
-                assignments.append(
-                    {"id": aid, "cmid": aid + 1000, "course": ci, "name": title, "duedate": due,
-                     "nosubmissions": nosub, "teamsubmission": 0}
-                )  # fmt: skip
-                who = users[:4] if group_only else users
-                self.participants[aid] = [
-                    {"id": u["id"], "username": u["username"], "fullname": u["fullname"], "submitted": False,
-                     "requiregrading": False}
-                    for u in who
-                ]  # fmt: skip
-                subs = []
-                missing = {}
-                for u in who:
-                    roll = rng.random()
-                    if roll < 0.5:
-                        subs.append({"id": aid * 1000 + u["id"], "userid": u["id"], "status": "submitted",
-                                     "timemodified": due - 60 if rng.random() < 0.7 else due + 60})  # fmt: skip
-                    elif roll < 0.7:
-                        subs.append({"id": aid * 1000 + u["id"], "userid": u["id"], "status": "draft",
-                                     "timemodified": now})  # fmt: skip
-                        missing[u["username"]] = "started"
-                    else:
-                        missing[u["username"]] = "not_started"
-                self.submissions[aid] = subs
-                if not nosub:
-                    truth[title] = missing
-            self.courses.append(
-                {"id": ci, "fullname": cname, "shortname": f"SCI{ci}", "assignments": assignments}
-            )
-            self.truth[cname] = truth
+        self.overrides: dict[int, list[dict[str, Any]]] = {}
+        self.flags: dict[int, list[dict[str, Any]]] = {}
         self.broken_assign: set[int] = set()
+        self.problems: list[str] = []
+        # {class: {title: {username: status}}}, late flags of submitted work, and who each is for
+        self.truth: dict[str, dict[str, dict[str, str]]] = {}
+        self.truth_late: dict[str, dict[str, dict[str, bool | None]]] = {}
+        self.truth_assigned: dict[str, dict[str, list[str]]] = {}
+        self.truth_overrides_ignored: dict[str, dict[str, dict[str, str]]] = {}
+        names = korean_names(rng, 19)
+        self._course(
+            1, "1학년 3반 과학", names[:10], {11: ("1모둠", [1, 2, 3, 4]), 12: ("2모둠", [5, 6, 7, 4])},
+            [
+                dict(id=101, name="실험 보고서", due=now - DAY),
+                dict(id=102, name="탐구 계획서 (1모둠)", due=now - HOUR, only=[1, 2, 3, 4]),
+                dict(id=103, name="수업 자료 (제출 없음)", due=0, nosubmissions=1),
+                dict(id=104, name="모둠 발표 자료", due=now - 2 * DAY, team={11: "submitted", 12: "draft"}),
+                dict(id=105, name="기한 변경 과제", due=now - DAY,
+                     overrides=[dict(userid=1, duedate=now + 3 * DAY), dict(groupid=12, sortorder=1, duedate=now + 2 * DAY),
+                                dict(groupid=11, sortorder=2, duedate=now - 2 * HOUR), dict(userid=9, duedate=now - 3 * DAY)],
+                     extensions={8: now + DAY}),
+                dict(id=106, name="다음 주 과제", due=now + 7 * DAY, overrides=[dict(userid=10, duedate=now - HOUR)],
+                     shift=2),
+                dict(id=107, name="기한 없는 과제", due=0),
+            ],
+        )  # fmt: skip
+        self._course(
+            2, "1학년 4반 과학", names[10:18], {21: ("1모둠", [1, 2, 3, 4])},
+            [dict(id=201, name="실험 보고서", due=now - DAY),
+             dict(id=202, name="탐구 계획서 (1모둠)", due=now - HOUR, only=[1, 2, 3, 4])],
+        )  # fmt: skip
+        self.course_info.append(self._summary(3, "작년 과학", ended=True))
+
+    def _uid(self, ci: int, i: int) -> int:
+        return 500 + ci * 100 + i
+
+    def _user(
+        self, ci: int, i: int, name: str, groups: list[dict[str, Any]], role: str = "student"
+    ) -> dict[str, Any]:
+        uid = self._uid(ci, i)
+        return {
+            "id": uid, "username": f"m{ci}{i:02d}", "firstname": name[1:], "lastname": name[0], "fullname": name,
+            "email": f"m{ci}{i:02d}@school.example", "firstaccess": self.now - 90 * DAY,
+            "lastaccess": self.now - DAY, "lastcourseaccess": self.now - DAY, "description": "",
+            "descriptionformat": 1, "country": "KR",
+            "profileimageurlsmall": "https://moodle.school.example/theme/image.php/boost/core/1/u/f2",
+            "profileimageurl": "https://moodle.school.example/theme/image.php/boost/core/1/u/f1",
+            "groups": groups,
+            "roles": [{"roleid": 5 if role == "student" else 3, "name": "", "shortname": role,
+                       "sortorder": 0}],
+        }  # fmt: skip
+
+    def _summary(self, cid: int, name: str, ended: bool = False) -> dict[str, Any]:
+        return {
+            "id": cid, "fullname": name, "shortname": f"SCI{cid}", "idnumber": "", "summary": "",
+            "summaryformat": 1, "startdate": self.now - 200 * DAY,
+            "enddate": self.now - 30 * DAY if ended else self.now + 100 * DAY, "visible": True,
+            "showactivitydates": True, "showcompletionconditions": None, "fullnamedisplay": name,
+            "viewurl": f"https://moodle.school.example/course/view.php?id={cid}",
+            "courseimage": "data:image/svg+xml;base64,PHN2Zy8+", "hasprogress": False, "isfavourite": False,
+            "hidden": False, "showshortname": False, "coursecategory": "과학",
+        }  # fmt: skip
+
+    def _course(
+        self, ci: int, cname: str, names: list[str], groups: dict[int, tuple[str, list[int]]],
+        specs: list[dict[str, Any]],
+    ) -> None:  # fmt: skip
+        now = self.now
+        self.course_info.append(self._summary(ci, cname))
+        self.groups[ci] = [
+            {"id": gid, "courseid": ci, "name": gname, "description": "", "descriptionformat": 1,
+             "enrolmentkey": "", "idnumber": ""}
+            for gid, (gname, _) in groups.items()
+        ]  # fmt: skip
+        user_groups = {
+            i: [
+                {"id": gid, "name": gname, "description": ""}
+                for gid, (gname, idx) in groups.items()
+                if i in idx
+            ]
+            for i in range(1, len(names) + 1)
+        }
+        students = [self._user(ci, i, n, user_groups[i]) for i, n in enumerate(names, start=1)]
+        self.users[ci] = students
+        teacher = self._user(ci, 0, "정교사", [], role="editingteacher")
+        suspended = self._user(ci, 99, "휴학생", [])
+        self.all_users = getattr(self, "all_users", {})
+        self.all_users[ci] = [*students, teacher, suspended]
+        uname = {s["id"]: s["username"] for s in students}
+        assignments = []
+        truth: dict[str, dict[str, str]] = {}
+        lates: dict[str, dict[str, bool | None]] = {}
+        assigned_truth: dict[str, list[str]] = {}
+        ignored: dict[str, dict[str, str]] = {}
+        for j, spec in enumerate(specs):
+            aid = spec["id"]
+            base = spec["due"]
+            assignments.append(self._assignment(ci, spec))
+            idx = spec.get("only") or list(range(1, len(names) + 1))
+            who = [self._uid(ci, i) for i in idx]
+            team = spec.get("team")
+            parts = []
+            for i in idx:
+                p = {
+                    k: v
+                    for k, v in students[i - 1].items()
+                    if k not in ("roles", "groups", "lastcourseaccess")
+                }
+                p.update(submitted=False, requiregrading=False)
+                if team and user_groups[i]:
+                    p.update(groupid=user_groups[i][0]["id"], groupname=user_groups[i][0]["name"])
+                parts.append(p)
+            if not spec.get("only"):
+                susp = {
+                    k: v for k, v in suspended.items() if k not in ("roles", "groups", "lastcourseaccess")
+                }
+                parts.append({**susp, "submitted": False, "requiregrading": False})  # still listed by Moodle
+            self.participants[aid] = parts
+            self.overrides[aid] = [
+                {"id": aid * 10 + k, "assignid": aid, "userid": self._uid(ci, o["userid"]) if "userid" in o else None,
+                 "groupid": o.get("groupid"), "sortorder": o.get("sortorder"), "allowsubmissionsfromdate": None,
+                 "duedate": o["duedate"], "cutoffdate": None, "timelimit": None, "reason": None, "reasonformat": 1}
+                for k, o in enumerate(spec.get("overrides", []))
+            ]  # fmt: skip
+            self.flags[aid] = [
+                {"id": aid * 10 + i, "userid": self._uid(ci, i), "locked": 0, "mailed": 0, "extensionduedate": d,
+                 "allocatedmarker": 0, "workflowstate": ""}
+                for i, d in spec.get("extensions", {}).items()
+            ]  # fmt: skip
+            # each student's own due date, written out by hand for the overridden work
+            own_due = {uid: base for uid in who}
+            if aid == 105:
+                own_due.update({self._uid(ci, 1): now + 3 * DAY, self._uid(ci, 2): now - 2 * HOUR,
+                                self._uid(ci, 3): now - 2 * HOUR, self._uid(ci, 4): now + 2 * DAY,
+                                self._uid(ci, 5): now + 2 * DAY, self._uid(ci, 6): now + 2 * DAY,
+                                self._uid(ci, 7): now + 2 * DAY, self._uid(ci, 8): now + DAY,
+                                self._uid(ci, 9): now - 3 * DAY})  # fmt: skip
+            if aid == 106:
+                own_due[self._uid(ci, 10)] = now - HOUR
+            counted = [uid for uid in who if not own_due[uid] or own_due[uid] < now]
+            subs: list[dict[str, Any]] = []
+            missing: dict[str, str] = {}
+            late_of: dict[str, bool | None] = {}
+            for k, uid in enumerate(who):
+                if team:
+                    gid = next((g["id"] for g in user_groups[idx[k]]), None)
+                    status = {"submitted": "submitted", "draft": "started"}.get(
+                        team.get(gid, ""), "not_started"
+                    )
+                    late = False if status == "submitted" else None
+                else:
+                    case = MOODLE_CASES[(k + j + spec.get("shift", 0)) % len(MOODLE_CASES)]
+                    status = MOODLE_STATUS[case]
+                    due = own_due[uid]
+                    when = (due - 600 if case != "late" else due + 600) if due else now - 100
+                    late = (case == "late") if status == "submitted" and due else None
+                    if case != "none":
+                        subs.append(
+                            {"id": aid * 1000 + uid, "userid": uid, "attemptnumber": 0, "timecreated": when - 60,
+                             "timemodified": when, "status": {"on_time": "submitted", "late": "submitted"}.get(case, case),
+                             "groupid": 0, "assignment": aid, "latest": 1}
+                        )  # fmt: skip
+                if uid in counted and status != "submitted":
+                    missing[uname[uid]] = status
+                if uid in counted and status == "submitted":
+                    late_of[uname[uid]] = late
+                if base and base < now and status != "submitted" and uid not in counted:
+                    ignored.setdefault(spec["name"], {})[uname[uid]] = status
+            if team:
+                for gid, state in team.items():
+                    subs.append({"id": aid * 1000 + gid, "userid": 0, "attemptnumber": 0, "timecreated": now - 3 * DAY,
+                                 "timemodified": base - 600, "status": state, "groupid": gid, "assignment": aid,
+                                 "latest": 1})  # fmt: skip
+            self.submissions[aid] = subs
+            if not spec.get("nosubmissions") and counted:
+                truth[spec["name"]] = missing
+                lates[spec["name"]] = late_of
+                assigned_truth[spec["name"]] = sorted(uname[u] for u in counted)
+        self.courses.append(
+            {"id": ci, "fullname": cname, "shortname": f"SCI{ci}", "timemodified": now - 10 * DAY,
+             "assignments": assignments}
+        )  # fmt: skip
+        self.truth[cname] = truth
+        self.truth_late[cname] = lates
+        self.truth_assigned[cname] = assigned_truth
+        self.truth_overrides_ignored[cname] = ignored
+
+    def _assignment(self, ci: int, spec: dict[str, Any]) -> dict[str, Any]:
+        aid = spec["id"]
+        return {
+            "id": aid, "cmid": aid + 1000, "course": ci, "name": spec["name"],
+            "nosubmissions": spec.get("nosubmissions", 0), "submissiondrafts": 1, "sendnotifications": 0,
+            "sendlatenotifications": 0, "sendstudentnotifications": 1, "duedate": spec["due"],
+            "allowsubmissionsfromdate": self.now - 20 * DAY, "grade": 100, "timemodified": self.now - 20 * DAY,
+            "completionsubmit": 1, "cutoffdate": 0, "gradingduedate": 0,
+            "teamsubmission": 1 if spec.get("team") else 0, "requireallteammemberssubmit": 0,
+            "teamsubmissiongroupingid": 0, "blindmarking": 0, "hidegrader": 0, "revealidentities": 0,
+            "attemptreopenmethod": "untilpass", "maxattempts": -1, "markingworkflow": 0, "markingallocation": 0,
+            "requiresubmissionstatement": 0, "preventsubmissionnotingroup": 0,
+            "configs": [{"id": aid * 10, "assignment": aid, "plugin": "onlinetext", "subtype": "assignsubmission",
+                         "name": "enabled", "value": "1"}],
+            "intro": "", "introformat": 1, "introfiles": [],
+        }  # fmt: skip
+
+    def fault_body(self, status: int) -> Any:
+        return {
+            "exception": "moodle_exception",
+            "errorcode": "generalexceptionmessage",
+            "message": "fixture fault",
+        }
+
+    @staticmethod
+    def _ids(form: dict[str, str], name: str) -> list[int]:
+        return [int(v) for k, v in sorted(form.items()) if k.startswith(f"{name}[")]
 
     def route(self, method: str, path: str, query: dict, body: str, headers: Any) -> tuple[int, Any]:
-        if path != "/webservice/rest/server.php":
-            return 404, {"error": "not found"}
-        form = {k: v[0] for k, v in parse_qs(body).items()}
+        if path != "/webservice/rest/server.php" or method != "POST":
+            return 404, {"exception": "moodle_exception", "errorcode": "notfound", "message": "not found"}
+        form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        if form.get("moodlewsrestformat") != "json":
+            self.problems.append("moodlewsrestformat is not json")
         if form.get("wstoken") != self.TOKEN:
             return 200, {"exception": "moodle_exception", "errorcode": "invalidtoken",
                          "message": "Invalid token - token not found"}  # fmt: skip
-        fn = form.get("wsfunction")
+        fn = form.get("wsfunction", "")
+        answer = self._answer(fn, form)
+        if answer is None:
+            return 200, {"exception": "dml_missing_record_exception", "errorcode": "invalidrecord",
+                         "message": "Can't find data record in database table external_functions."}  # fmt: skip
+        return 200, answer
+
+    def _answer(self, fn: str, form: dict[str, str]) -> Any:
+        functions = [
+            "core_webservice_get_site_info", "core_course_get_enrolled_courses_by_timeline_classification",
+            "core_enrol_get_enrolled_users", "core_group_get_course_groups", "mod_assign_get_assignments",
+            "mod_assign_list_participants", "mod_assign_get_user_flags", "mod_assign_get_submissions",
+        ]  # fmt: skip
+        if self.with_overrides:
+            functions.append("mod_assign_get_overrides")
+        if fn not in functions:
+            return None
         if fn == "core_webservice_get_site_info":
-            return 200, {"sitename": "Fixture Moodle", "username": "teacher", "userid": 2, "release": "4.3"}
+            return {
+                "sitename": "Fixture Moodle", "username": "teacher", "firstname": "교사", "lastname": "정",
+                "fullname": "정교사", "lang": "ko", "userid": 2, "siteurl": "https://moodle.school.example",
+                "userpictureurl": "https://moodle.school.example/theme/image.php/boost/core/1/u/f1",
+                "functions": [{"name": f, "version": "2024100700"} for f in functions],
+                "release": "5.0 (Build: 20250414)", "version": "2025041400", "siteid": 1,
+                "userissiteadmin": False,
+            }  # fmt: skip
+        if fn == "core_course_get_enrolled_courses_by_timeline_classification":
+            if form.get("classification") != "inprogress":
+                self.problems.append(f"classification={form.get('classification')}")
+            courses = [c for c in self.course_info if c["enddate"] > self.now]
+            return {"courses": courses, "nextoffset": len(courses)}
+        if fn == "core_enrol_get_enrolled_users":
+            ci = int(form["courseid"])
+            opts = {form.get(f"options[{i}][name]"): form.get(f"options[{i}][value]") for i in range(4)}
+            users = self.all_users[ci]
+            if opts.get("withcapability") == "mod/assign:submit":
+                users = [u for u in users if u["roles"][0]["shortname"] == "student"]
+            if opts.get("onlyactive") == "1":
+                users = [u for u in users if u["username"][-2:] != "99"]
+            return users
+        if fn == "core_group_get_course_groups":
+            return self.groups[int(form["courseid"])]
         if fn == "mod_assign_get_assignments":
-            return 200, {"courses": self.courses, "warnings": []}
+            ids = self._ids(form, "courseids")
+            return {"courses": [c for c in self.courses if not ids or c["id"] in ids], "warnings": []}
         if fn == "mod_assign_list_participants":
             aid = int(form["assignid"])
             if aid in self.broken_assign:
-                return 200, {"exception": "dml_read_exception", "errorcode": "dmlreadexception",
-                             "message": "Error reading from database"}  # fmt: skip
-            return 200, self.participants[aid]
+                return {"exception": "dml_read_exception", "errorcode": "dmlreadexception",
+                        "message": "Error reading from database"}  # fmt: skip
+            return self.participants[aid]
+        if fn == "mod_assign_get_overrides":
+            return {"overrides": self.overrides[int(form["assignid"])]}
+        if fn == "mod_assign_get_user_flags":
+            ids = self._ids(form, "assignmentids")
+            return {
+                "assignments": [{"assignmentid": a, "userflags": self.flags[a]} for a in ids],
+                "warnings": [],
+            }
         if fn == "mod_assign_get_submissions":
-            ids = [int(v) for k, v in form.items() if k.startswith("assignmentids[")]
-            return 200, {"assignments": [{"assignmentid": a, "submissions": self.submissions[a]} for a in ids],
-                         "warnings": []}  # fmt: skip
-        return 200, {"exception": "invalid_parameter_exception", "errorcode": "invalidparameter",
-                     "message": f"unknown function {fn}"}  # fmt: skip
+            ids = self._ids(form, "assignmentids")
+            return {"assignments": [{"assignmentid": a, "submissions": self.submissions[a]} for a in ids],
+                    "warnings": []}  # fmt: skip
+        return None
