@@ -83,6 +83,7 @@ def credentials_from_secret(conn: Connection, secret: str | None) -> Any:
                 raise ConfigError(
                     f"[lms.{conn.name}] 서비스 계정으로 읽을 교사 주소(subject)가 필요합니다",
                     hint='subject = "teacher@school.example" 를 적으세요',
+                    field="subject",
                 )
             return service_account.Credentials.from_service_account_info(
                 info, scopes=list(SCOPES), subject=subject
@@ -116,12 +117,13 @@ def client_secrets_path(conn: Connection, config_dir: Path | None = None) -> Pat
         raise ConfigError(
             f"[lms.{conn.name}] 에 OAuth 클라이언트 파일(client_secrets)이 필요합니다",
             hint="Google Cloud 콘솔에서 '데스크톱 앱' OAuth 클라이언트 JSON 을 받아 그 경로를 적으세요",
+            field="client_secrets",
         )
     path = Path(str(value))
     if not path.is_absolute() and config_dir is not None:
         path = config_dir / path
     if not path.exists():
-        raise ConfigError("OAuth 클라이언트 파일이 없습니다", path=path)
+        raise ConfigError("OAuth 클라이언트 파일이 없습니다", path=path, field="client_secrets")
     return path
 
 
@@ -145,7 +147,9 @@ def sign_in_teacher(
     try:
         flow = InstalledAppFlow.from_client_secrets_file(str(path), scopes=list(SCOPES))
     except (ValueError, KeyError) as exc:
-        raise ConfigError(f"OAuth 클라이언트 파일을 읽을 수 없습니다 ({exc})", path=path) from None
+        raise ConfigError(
+            f"OAuth 클라이언트 파일을 읽을 수 없습니다 ({exc})", path=path, field="client_secrets"
+        ) from None
     try:
         creds = flow.run_local_server(
             host="localhost",
@@ -172,11 +176,15 @@ def store_service_account(conn: Connection, key_file: str | Path) -> str:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"서비스 계정 키 파일을 열 수 없습니다 ({exc.strerror})", path=path) from None
+        raise ConfigError(
+            f"서비스 계정 키 파일을 열 수 없습니다 ({exc.strerror})", path=path, field="key_file"
+        ) from None
     except ValueError:
-        raise ConfigError("서비스 계정 키 파일이 JSON 이 아닙니다", path=path) from None
+        raise ConfigError("서비스 계정 키 파일이 JSON 이 아닙니다", path=path, field="key_file") from None
     if not isinstance(info, dict) or info.get("type") != "service_account":
-        raise ConfigError("서비스 계정 키 파일이 아닙니다 (type 이 service_account 가 아님)", path=path)
+        raise ConfigError(
+            "서비스 계정 키 파일이 아닙니다 (type 이 service_account 가 아님)", path=path, field="key_file"
+        )
     credentials_from_secret(conn, json.dumps(info))  # checks the key and the subject before storing
     _store(conn, json.dumps(info))
     return keyring_user(conn)
