@@ -224,6 +224,7 @@ class ClassroomFixture(FixtureServer):
         self.problems: list[str] = []  # requests the discovery document does not allow
         self.token_requests: list[dict[str, str]] = []
         self.granted_scope = ""
+        self.filter_work_states = True  # False: answer drafts too, whatever was asked
         # {class: {title: {email: status}}} of past-due or undated work; late flags of those missing
         self.truth: dict[str, dict[str, dict[str, str]]] = {}
         self.truth_late: dict[str, dict[str, dict[str, bool]]] = {}
@@ -431,7 +432,7 @@ class ClassroomFixture(FixtureServer):
             return self._error(403, "The caller does not have permission", "PERMISSION_DENIED")
         if mid == "classroom.courses.courseWork.list":
             states = query.get("courseWorkStates") or ["PUBLISHED"]  # Google's default
-            works = [w for w in self.work[cid] if w["state"] in states]
+            works = [w for w in self.work[cid] if w["state"] in states or not self.filter_work_states]
             return 200, self._page("courseWork", works, query)
         if mid == "classroom.courses.courseWork.studentSubmissions.list":
             wid = params["courseWorkId"]

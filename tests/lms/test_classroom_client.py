@@ -260,6 +260,18 @@ def test_due_dates_no_due_date_drafts_and_work_not_yet_due(server: ClassroomFixt
     assert sorted(a.title for a in later.assignments) == sorted([*by_title, "다음 주 발표 준비"])
 
 
+def test_drafts_are_never_due_work_even_if_listed(server: ClassroomFixture) -> None:
+    server.filter_work_states = False
+    data = read_all(server)["국어 2학년 1반"]
+    assert "기말 과제 (예약됨)" not in {a.title for a in data.assignments}
+    assert missing_of(data) == server.truth["국어 2학년 1반"]
+
+
+def test_the_client_uses_its_shipped_discovery_document(server: ClassroomFixture) -> None:
+    read_all(server)
+    assert all(path.startswith("/v1/courses") for path in server.requests)  # no discovery request
+
+
 def test_due_of_reads_googles_split_date_and_time() -> None:
     from datetime import UTC, datetime
 
