@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -155,6 +156,10 @@ class ClassroomDriver(Driver):
 
         where = f"'{course.name}' 반의 {what}" if course else what
         tries = self.conn.retries + 1
+        # The client sleeps rand() * 2**n before retry n; scale it by the connection's `backoff`
+        # (default 0.5 s: the same mean as the client's own), with jitter.
+        backoff = float(self.conn.options.get("backoff", 0.5))
+        request._rand = lambda: backoff * (0.5 + random.random())
         try:
             data = request.execute(num_retries=self.conn.retries)
         except HttpError as exc:

@@ -61,14 +61,6 @@ def forbidden_server() -> Iterator[ClassroomFixture]:
         assert_shapes(srv)
 
 
-@pytest.fixture(autouse=True)
-def quick_client_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The client sleeps random() * 2**n seconds between retries; keep the tests quick."""
-    import googleapiclient.http
-
-    monkeypatch.setattr(googleapiclient.http.time, "sleep", lambda s: None)
-
-
 class MemoryKeyring(KeyringBackend):
     """A real keyring backend that keeps its entries in memory (the OS keyring is not ours to touch)."""
 
@@ -100,7 +92,10 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 def conn_for(server: ClassroomFixture, **options: Any) -> Connection:
-    return Connection(name="gc", driver="classroom", url=server.url, retries=2, options=options)
+    """Quick retries: the connection's `backoff` scales the client's own back-off."""
+    return Connection(
+        name="gc", driver="classroom", url=server.url, retries=2, options={"backoff": 0.01, **options}
+    )
 
 
 def read_all(server: ClassroomFixture, secret: str | None = None, **options: Any) -> dict[str, ClassData]:
@@ -456,7 +451,11 @@ def test_service_account_acts_for_the_teacher(
     server: ClassroomFixture, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     conn = Connection(
-        name="gc", driver="classroom", url=server.url, options={"subject": server.TEACHER}, retries=1
+        name="gc",
+        driver="classroom",
+        url=server.url,
+        options={"subject": server.TEACHER, "backoff": 0.01},
+        retries=1,
     )
     key = service_account_key(server, tmp_path / "key.json")
     assert store_service_account(conn, key) == "gc:"
