@@ -110,6 +110,12 @@ def _error_detail(exc: Any) -> tuple[int, str]:
 class ClassroomDriver(Driver):
     """Google Classroom; the secret is the stored Google credential (see `google_auth`)."""
 
+    label = "Google Classroom (API v1, Google 클라이언트)"
+    option_keys = (
+        "client_secrets",
+        "subject",
+    )  # teacher sign-in file; the teacher a service account reads as
+
     def __init__(self, conn: Connection, secret: str | None) -> None:
         super().__init__(conn, secret)
         require_google()

@@ -46,6 +46,8 @@ OVERRIDES = "mod_assign_get_overrides"
 class MoodleDriver(Driver):
     """Moodle web services; the secret is the user's web-service token (Security keys page)."""
 
+    label = "Moodle (웹 서비스 REST)"
+
     def __init__(self, conn: Connection, secret: str | None) -> None:
         super().__init__(conn, secret)
         self.http = HttpClient.for_connection(conn)
