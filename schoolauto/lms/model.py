@@ -42,12 +42,13 @@ class Assignment:
     due: datetime | None = None
     group_ids: tuple[str, ...] = ()
     student_ids: tuple[str, ...] = ()  # individually assigned students (ad hoc)
-    # The LMS has due dates but this work has none: missing means "not turned in yet" (기한 없음).
-    no_due_date: bool = False
 
     @property
     def whole_class(self) -> bool:
         return not self.group_ids and not self.student_ids
+
+    # The LMS has due dates but this work has none: missing means "not turned in yet" (기한 없음).
+    no_due_date: bool = False
 
 
 @dataclass(frozen=True)
