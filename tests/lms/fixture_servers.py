@@ -156,9 +156,15 @@ class FixtureServer:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        if exc_type is None:
+            self.check_shapes()
+
+    def check_shapes(self) -> int:
+        """Validate every answer against the service's documented shapes; returns how many."""
+        return 0
 
 
 # ----- Google Classroom ------------------------------------------------------------------------
@@ -372,6 +378,19 @@ class ClassroomFixture(FixtureServer):
         return sub
 
     # ----- serving ---------------------------------------------------------------------------------
+    def check_shapes(self) -> int:
+        """Every answer given is one the `classroom.v1` discovery document allows (run on exit)."""
+        from . import classroom_discovery as discovery
+
+        checked = 0
+        for ex in self.responses:
+            if ex.path in ("/token", "/auth"):
+                continue  # OAuth endpoints: not part of the Classroom API
+            found = discovery.method_for(ex.method, ex.path)
+            discovery.validate_response(found[0]["id"] if found else None, ex.status, ex.payload)
+            checked += 1
+        return checked
+
     def fault_body(self, status: int) -> Any:
         reason = {429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE",
                   504: "DEADLINE_EXCEEDED", 403: "PERMISSION_DENIED", 401: "UNAUTHENTICATED"}  # fmt: skip
@@ -715,6 +734,15 @@ class MoodleFixture(FixtureServer):
                          "name": "enabled", "value": "1"}],
             "intro": "", "introformat": 1, "introfiles": [],
         }  # fmt: skip
+
+    def check_shapes(self) -> int:
+        """Every answer given is shaped as Moodle documents the function (run on exit)."""
+        from . import moodle_schemas
+
+        for ex in self.responses:
+            function = parse_qs(ex.body).get("wsfunction", [""])[0]
+            moodle_schemas.validate(function, ex.payload)
+        return len(self.responses)
 
     def fault_body(self, status: int) -> Any:
         return {
