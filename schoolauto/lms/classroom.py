@@ -11,7 +11,8 @@ What counts as missing: Classroom has no MISSING state. Published course work (`
 has passed. Work without a due date is missing while it is not turned in, and is marked
 `no_due_date` (report: 기한 없음). Work not yet due is left out unless the connection sets
 `include_not_due = true`. Who it is for: the whole class (`ALL_STUDENTS`) or the students in
-`individualStudentsOptions.studentIds` (`INDIVIDUAL_STUDENTS`).
+`individualStudentsOptions.studentIds` (`INDIVIDUAL_STUDENTS`). Kinds: `assignment`, `quiz` (an
+assignment with a Google Forms quiz attached) and `question` (short answer, multiple choice).
 Tested with the real client library against a local fixture server whose every response is
 validated against the same discovery document.
 """
@@ -77,6 +78,14 @@ def due_of(work: dict[str, Any]) -> datetime | None:
         )  # fmt: skip
     except (KeyError, ValueError, TypeError):
         return None
+
+
+def kind_of(work: dict[str, Any]) -> str:
+    """`quiz` for an assignment with a Google Forms quiz attached ("퀴즈 과제"), else by work type."""
+    kind = _KIND.get(work.get("workType", ""), "assignment")
+    if kind == "assignment" and any("form" in m for m in work.get("materials") or [] if isinstance(m, dict)):
+        return "quiz"
+    return kind
 
 
 def status_of(sub: dict[str, Any]) -> Status:
@@ -282,7 +291,7 @@ class ClassroomDriver(Driver):
                     Assignment(
                         id=str(w["id"]),
                         title=w.get("title", ""),
-                        kind=_KIND.get(w.get("workType", ""), "assignment"),
+                        kind=kind_of(w),
                         due=due,
                         student_ids=ids if individual else (),
                         no_due_date=due is None,

@@ -295,6 +295,9 @@ class ClassroomFixture(FixtureServer):
              "assigneeMode": "ALL_STUDENTS", "multipleChoiceQuestion": {"choices": ["가", "나", "다"]}},
             {"id": f"{cid}5", "title": "다음 주 발표 준비", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS",
              **due(5, 9)},
+            {"id": f"{cid}7", "title": "단원 평가 (퀴즈 과제)", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS",
+             "assignment": {}, "materials": [{"form": {"formUrl": f"https://docs.google.com/forms/d/{cid}/edit",
+             "title": "단원 평가", "responseUrl": f"https://docs.google.com/forms/d/e/{cid}/viewform"}}], **due(-4, 8)},
             {"id": f"{cid}6", "title": "기말 과제 (예약됨)", "workType": "ASSIGNMENT", "assigneeMode": "ALL_STUDENTS",
              "state": "DRAFT", "scheduledTime": _rfc3339(now + timedelta(days=2)), **due(-1, 9)},
         ]  # fmt: skip

@@ -237,7 +237,13 @@ def test_late_flags_come_from_classroom(server: ClassroomFixture) -> None:
 def test_due_dates_no_due_date_drafts_and_work_not_yet_due(server: ClassroomFixture) -> None:
     data = read_all(server)["국어 2학년 1반"]
     by_title = {a.title: a for a in data.assignments}
-    assert sorted(by_title) == ["객관식 확인", "독서 감상문", "보충 과제", "퀴즈: 문법"]
+    assert sorted(by_title) == [
+        "객관식 확인",
+        "단원 평가 (퀴즈 과제)",
+        "독서 감상문",
+        "보충 과제",
+        "퀴즈: 문법",
+    ]
     assert by_title["객관식 확인"].no_due_date and by_title["객관식 확인"].due is None
     assert not any(a.no_due_date for t, a in by_title.items() if t != "객관식 확인")
     d = server.now
@@ -245,7 +251,13 @@ def test_due_dates_no_due_date_drafts_and_work_not_yet_due(server: ClassroomFixt
     assert (by_title["독서 감상문"].due.hour, by_title["독서 감상문"].due.minute) == (14, 0)
     assert (by_title["퀴즈: 문법"].due.hour, by_title["퀴즈: 문법"].due.minute) == (0, 0)  # type: ignore[union-attr]
     assert by_title["보충 과제"].due.date() == (d - timedelta(days=1)).date()  # type: ignore[union-attr]
-    assert {a.kind for a in data.assignments} == {"assignment", "question"}
+    assert {a.title: a.kind for a in data.assignments} == {
+        "객관식 확인": "question",
+        "단원 평가 (퀴즈 과제)": "quiz",  # an assignment with a Google Forms quiz attached
+        "독서 감상문": "assignment",
+        "보충 과제": "assignment",
+        "퀴즈: 문법": "question",
+    }
     # not yet due comes back with include_not_due; the scheduled draft never does
     later = read_all(server, include_not_due=True)["국어 2학년 1반"]
     assert sorted(a.title for a in later.assignments) == sorted([*by_title, "다음 주 발표 준비"])
@@ -280,9 +292,9 @@ def test_due_of_reads_googles_split_date_and_time() -> None:
 
 def test_paging_follows_next_page_token(server: ClassroomFixture) -> None:
     read_all(server)
-    # 12 students in pages of 5; 4 + 3 published works over 2 pages; every submission page
+    # 12 students in pages of 5; 6 published works in pages of 5; every submission page
     assert server.requests.count("/v1/courses/6100000001/students") == 3
-    assert server.requests.count("/v1/courses/6100000001/courseWork") == 1  # 5 published: one page
+    assert server.requests.count("/v1/courses/6100000001/courseWork") == 2
     subs = len(server.subs["6100000001"])
     assert server.requests.count("/v1/courses/6100000001/courseWork/-/studentSubmissions") == -(-subs // 5)
 
@@ -294,8 +306,12 @@ def test_429_then_success_is_retried_by_the_client(server: ClassroomFixture) -> 
     classes = read_all(server)
     assert fault.times == 0
     assert missing_of(classes["국어 2학년 1반"]) == server.truth["국어 2학년 1반"]
-    assert server.requests.count("/v1/courses/6100000001/courseWork") == 2
-    assert [e.status for e in server.responses if e.path == "/v1/courses/6100000001/courseWork"] == [429, 200]
+    # the first page answered 429, then both pages
+    assert [e.status for e in server.responses if e.path == "/v1/courses/6100000001/courseWork"] == [
+        429,
+        200,
+        200,
+    ]
 
 
 def test_retry_notices_stay_out_of_the_console(

@@ -44,7 +44,7 @@ def test_classroom_missing_equals_truth(
     assert report_missing(data) == classroom.truth
     # past-due and undated work counts; work due next week and the scheduled draft do not
     titles = {a["title"] for c in data["classes"] for a in c["assignments"]}
-    assert titles == {"독서 감상문", "보충 과제", "퀴즈: 문법", "객관식 확인"}
+    assert titles == {"독서 감상문", "보충 과제", "퀴즈: 문법", "객관식 확인", "단원 평가 (퀴즈 과제)"}
     extra = next(a for a in data["classes"][0]["assignments"] if a["title"] == "보충 과제")
     assert extra["assigned"] == 3  # individually assigned students only (a fourth has left the class)
     assert extra["due"] is not None
@@ -57,7 +57,7 @@ def test_classroom_include_not_due(classroom: ClassroomFixture, lms_env: Path, r
     write_config(lms_env.parent, "gc", "classroom", classroom.url, "include_not_due = true")
     res = run_cli("lms", "missing", "--lms", "gc", "--json", "-", "--yes")
     assert res.code == 0, res.err
-    assert len(json.loads(res.out)["classes"][0]["assignments"]) == 5
+    assert len(json.loads(res.out)["classes"][0]["assignments"]) == 6  # the scheduled draft never
 
 
 def test_classroom_bad_token(classroom: ClassroomFixture, lms_env: Path, run_cli, monkeypatch) -> None:
