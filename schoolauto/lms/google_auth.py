@@ -18,6 +18,8 @@ secret is read from (service `schoolauto-lms`, user `<lms name>:<username>`), ne
 from __future__ import annotations
 
 import json
+import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -127,21 +129,43 @@ def client_secrets_path(conn: Connection, config_dir: Path | None = None) -> Pat
     return path
 
 
+_SHOW_URL = "schoolauto-show-url"
+
+
+class _ShowUrl(webbrowser.BaseBrowser):
+    """A `webbrowser` controller that hands the address on instead of opening a browser."""
+
+    def __init__(self, show: Callable[[str], None]) -> None:
+        super().__init__(_SHOW_URL)
+        self.show = show
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.show(url)
+        return True
+
+
 def sign_in_teacher(
     conn: Connection,
     *,
     config_dir: Path | None = None,
     open_browser: bool = True,
     browser: str | None = None,
+    show_url: Callable[[str], None] | None = None,
     port: int = 0,
     timeout: float | None = 300,
 ) -> str:
     """Run Google's installed-app consent flow and keep the teacher's token in the keyring.
 
-    Returns the keyring user the token was stored under.
+    The consent page opens in the default browser (or the named `browser`); with `show_url` no
+    browser is opened and the page's address is handed to `show_url` instead (the caller shows it,
+    e.g. on a machine without a desktop). Returns the keyring user the token was stored under.
     """
     require_google()
     from google_auth_oauthlib.flow import InstalledAppFlow
+
+    if show_url is not None:
+        webbrowser.register(_SHOW_URL, None, _ShowUrl(show_url))
+        open_browser, browser = True, _SHOW_URL
 
     path = client_secrets_path(conn, config_dir)
     try:

@@ -493,6 +493,19 @@ def test_service_account_needs_a_subject(server: ClassroomFixture, tmp_path: Pat
         store_service_account(conn, key)
 
 
+def client_secrets(server: ClassroomFixture) -> dict[str, Any]:
+    """An OAuth client of type "Desktop app", as Google Cloud console downloads it."""
+    return {
+        "installed": {
+            "client_id": "fixture-client.apps.googleusercontent.com",
+            "client_secret": "fixture-secret",
+            "auth_uri": f"{server.url}/auth",
+            "token_uri": f"{server.url}/token",
+            "redirect_uris": ["http://localhost"],
+        }
+    }
+
+
 class FollowingBrowser(webbrowser.BaseBrowser):
     """Stands in for the teacher's browser: opens the consent URL and follows its redirect home."""
 
@@ -518,20 +531,7 @@ def test_teacher_sign_in_runs_googles_installed_app_flow(
 ) -> None:
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the fixture's token endpoint is plain http
     secrets = tmp_path / "client_secret.json"
-    secrets.write_text(
-        json.dumps(
-            {
-                "installed": {
-                    "client_id": "fixture-client.apps.googleusercontent.com",
-                    "client_secret": "fixture-secret",
-                    "auth_uri": f"{server.url}/auth",
-                    "token_uri": f"{server.url}/token",
-                    "redirect_uris": ["http://localhost"],
-                }
-            }
-        ),
-        encoding="utf-8",
-    )
+    secrets.write_text(json.dumps(client_secrets(server)), encoding="utf-8")
     browser = FollowingBrowser()
     webbrowser.register("fixture-browser", None, browser)
     conn = Connection(
@@ -551,6 +551,29 @@ def test_teacher_sign_in_runs_googles_installed_app_flow(
     assert [r["grant_type"] for r in server.token_requests] == ["authorization_code"]
     # and that stored token reads the classes
     assert sorted(read_all(server, json.dumps(stored))) == ["국어 2학년 1반", "국어 2학년 2반"]
+
+
+def test_sign_in_can_hand_the_address_over_instead_of_opening_a_browser(
+    server: ClassroomFixture,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+    google_token_endpoint: str,
+    monkeypatch,
+) -> None:
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    secrets = tmp_path / "client_secret.json"
+    secrets.write_text(json.dumps(client_secrets(server)), encoding="utf-8")
+    shown = FollowingBrowser()  # the teacher opens the shown address on another device
+    conn = Connection(name="gc", driver="classroom", url=server.url, options={"client_secrets": str(secrets)})
+    assert sign_in_teacher(conn, show_url=lambda url: shown.open(url), timeout=20) == "gc:"
+    for t in shown.threads:
+        t.join(20)
+    assert shown.opened[0].startswith(f"{server.url}/auth?")
+    assert "classroom.coursework.students.readonly" in shown.opened[0]
+    assert (
+        json.loads(memory_keyring.get_password("schoolauto-lms", "gc:") or "{}")["refresh_token"]
+        == server.REFRESH
+    )
 
 
 def test_sign_in_needs_the_client_secrets_setting() -> None:
