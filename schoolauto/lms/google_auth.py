@@ -158,7 +158,7 @@ def sign_in_teacher(
 
     The consent page opens in the default browser (or the named `browser`); with `show_url` no
     browser is opened and the page's address is handed to `show_url` instead (the caller shows it,
-    e.g. on a machine without a desktop). Returns the keyring user the token was stored under.
+    for the teacher to open in a browser on this machine: Google returns to localhost). Returns the keyring user the token was stored under.
     """
     require_google()
     from google_auth_oauthlib.flow import InstalledAppFlow

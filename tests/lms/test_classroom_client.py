@@ -563,7 +563,7 @@ def test_sign_in_can_hand_the_address_over_instead_of_opening_a_browser(
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     secrets = tmp_path / "client_secret.json"
     secrets.write_text(json.dumps(client_secrets(server)), encoding="utf-8")
-    shown = FollowingBrowser()  # the teacher opens the shown address on another device
+    shown = FollowingBrowser()  # the teacher opens the shown address in a browser
     conn = Connection(name="gc", driver="classroom", url=server.url, options={"client_secrets": str(secrets)})
     assert sign_in_teacher(conn, show_url=lambda url: shown.open(url), timeout=20) == "gc:"
     for t in shown.threads:
