@@ -120,10 +120,8 @@ class ClassroomDriver(Driver):
     """Google Classroom; the secret is the stored Google credential (see `google_auth`)."""
 
     label = "Google Classroom (API v1, Google 클라이언트)"
-    option_keys = (
-        "client_secrets",
-        "subject",
-    )  # teacher sign-in file; the teacher a service account reads as
+    # the teacher sign-in's OAuth client file; the teacher a service account reads as
+    option_keys = ("client_secrets", "subject")
 
     def __init__(self, conn: Connection, secret: str | None) -> None:
         super().__init__(conn, secret)
@@ -180,10 +178,15 @@ class ClassroomDriver(Driver):
         except HttpError as exc:
             status, reason = _error_detail(exc)
             detail = f"HTTP {status}" + (f" {reason}" if reason else "")
-            if status == 401 or (status == 403 and course is None):
+            if status == 401:
                 raise AuthError(
                     f"Google Classroom 이(가) 로그인 정보를 받아 주지 않습니다: {where} ({detail})",
                     hint="다시 로그인하거나 권한(classroom 읽기 범위)을 확인하세요",
+                ) from None
+            if status == 403 and course is None:  # before any class: the account or project itself
+                raise AuthError(
+                    f"Google Classroom 을 읽을 권한이 없습니다: {where} ({detail})",
+                    hint="Classroom API 가 켜져 있는지, 로그인할 때 읽기 범위를 허락했는지 확인하세요",
                 ) from None
             if status == 403:
                 raise LmsError(

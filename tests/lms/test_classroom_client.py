@@ -377,6 +377,16 @@ def test_refused_token_is_an_auth_error(server: ClassroomFixture) -> None:
     )
 
 
+def test_403_before_any_class_is_an_auth_error(server: ClassroomFixture) -> None:
+    server.faults.append(Fault("/v1/courses", "status", times=1, status=403))
+    with pytest.raises(AuthError) as info, ClassroomDriver(conn_for(server), server.TOKEN) as d:
+        d.login()
+    assert str(info.value) == (
+        "Google Classroom 을 읽을 권한이 없습니다: 반 목록 (HTTP 403 PERMISSION_DENIED) "
+        "(Classroom API 가 켜져 있는지, 로그인할 때 읽기 범위를 허락했는지 확인하세요)"
+    )
+
+
 def test_missing_google_libraries_fail_politely(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
