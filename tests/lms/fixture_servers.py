@@ -537,6 +537,7 @@ class MoodleFixture(FixtureServer):
         self.overrides: dict[int, list[dict[str, Any]]] = {}
         self.flags: dict[int, list[dict[str, Any]]] = {}
         self.broken_assign: set[int] = set()
+        self.may_manage_overrides = True  # False: a non-editing teacher's token
         self.problems: list[str] = []
         # {class: {title: {username: status}}}, late flags of submitted work, and who each is for
         self.truth: dict[str, dict[str, dict[str, str]]] = {}
@@ -819,6 +820,10 @@ class MoodleFixture(FixtureServer):
                         "message": "Error reading from database"}  # fmt: skip
             return self.participants[aid]
         if fn == "mod_assign_get_overrides":
+            if not self.may_manage_overrides:
+                return {"exception": "required_capability_exception", "errorcode": "nopermissions",
+                        "message": "Sorry, but you do not currently have permissions to do that "
+                                   "(Manage assignment overrides)."}  # fmt: skip
             return {"overrides": self.overrides[int(form["assignid"])]}
         if fn == "mod_assign_get_user_flags":
             ids = self._ids(form, "assignmentids")

@@ -219,6 +219,19 @@ def test_without_overrides_function_it_warns_and_uses_due_dates_and_extensions(
     assert missing["기한 변경 과제"] == expected  # m108 still has the extension
 
 
+def test_no_permission_for_overrides_warns_once_and_goes_on(
+    server: MoodleFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.may_manage_overrides = False
+    with caplog.at_level(logging.WARNING, "schoolauto.lms.moodle"):
+        data = read_all(server)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Moodle({server.url}) 에서 과제 기한 변경을 읽을 권한이 없어 과제 마감과 연장만으로 판단합니다"
+    ]
+    assert sorted(data) == [C1, C2]
+    assert "다음 주 과제" not in missing_of(data[C1])
+
+
 # ----- errors ----------------------------------------------------------------------------------------
 def test_invalid_token_is_an_auth_error(server: MoodleFixture) -> None:
     conn = Connection(name="md", driver="moodle", url=server.url)
