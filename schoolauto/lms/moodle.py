@@ -3,10 +3,11 @@
 Functions used (all documented by Moodle's `external_description` returns):
 
 - `core_webservice_get_site_info` — sign-in check, and which functions the token may call;
-- `core_course_get_enrolled_courses_by_timeline_classification` (`inprogress`) — the classes;
+- `core_course_get_enrolled_courses_by_timeline_classification` (`inprogress`) and
+  `mod_assign_get_assignments` (with `mod/assign:grade`) — the classes this user teaches, now;
 - `core_enrol_get_enrolled_users` (active enrolments with `mod/assign:submit`) — students and
   their groups; `core_group_get_course_groups` — group names;
-- `mod_assign_get_assignments` — the assignments of a class (due date, team submission, ...);
+  the same answer gives each class's assignments (due date, team submission, ...);
 - `mod_assign_list_participants` — who each assignment is for (Moodle applies group mode and
   access restrictions; for team submissions it names each student's submission group);
 - `mod_assign_get_overrides` (Moodle 5) — user and group overrides of the due date; on older
@@ -62,6 +63,7 @@ class MoodleDriver(Driver):
         self.functions: set[str] | None = None  # what the token may call (site info)
         self.now = datetime.now(UTC)
         self._warned_overrides = False
+        self._assignments: dict[int, dict[str, Any]] = {}  # course id -> mod_assign_get_assignments' course
 
     def call(self, function: str, **params: Any) -> Any:
         data = {"wstoken": self.secret or "", "wsfunction": function, "moodlewsrestformat": "json"}
@@ -91,18 +93,22 @@ class MoodleDriver(Driver):
             self.functions = {str(f.get("name")) for f in info.get("functions", []) if isinstance(f, dict)}
 
     def list_classes(self) -> list[Course]:
+        """Courses in progress in which this user may grade assignments (not those they study in)."""
         data = self.call(
             "core_course_get_enrolled_courses_by_timeline_classification",
             classification="inprogress",
             limit=0,
             offset=0,
         )
+        graded = self.call("mod_assign_get_assignments", capabilities=["mod/assign:grade"])
         try:
+            self._assignments = {int(c["id"]): c for c in graded["courses"]}
             courses = [
                 Course(id=str(c["id"]), name=c.get("fullname") or c.get("shortname") or str(c["id"]))
                 for c in data["courses"]
+                if int(c["id"]) in self._assignments
             ]
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             raise LmsError(f"Moodle 반 목록의 모양이 예상과 다릅니다 ({exc})") from exc
         return sorted(courses, key=lambda c: c.name)
 
@@ -172,14 +178,11 @@ class MoodleDriver(Driver):
             for gid, ids in sorted(members.items())
         ]
 
-        data = self.call("mod_assign_get_assignments", courseids=[cid])
-        works = [
-            a
-            for c in data.get("courses", [])
-            if int(c["id"]) == cid
-            for a in c.get("assignments", [])
-            if not a.get("nosubmissions")
-        ]
+        course_assignments = self._assignments.get(cid)
+        if course_assignments is None:  # a class not listed by this driver first
+            data = self.call("mod_assign_get_assignments", courseids=[cid])
+            course_assignments = next((c for c in data.get("courses", []) if int(c["id"]) == cid), {})
+        works = [a for a in course_assignments.get("assignments", []) if not a.get("nosubmissions")]
         if not works:
             return ClassData(course=course, students=_ordered(students), groups=groups)
         ids = [int(a["id"]) for a in works]

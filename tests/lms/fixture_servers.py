@@ -517,7 +517,8 @@ class MoodleFixture(FixtureServer):
     (group) submission; work whose due date is overridden for a user and for both groups (2모둠
     ranked first) with one extension granted; work due next week overridden earlier for one
     student; work without a due date. 1학년 4반 과학 — eight students, whole-class and group work.
-    A finished course is not "in progress". `functions` in the site info can leave out
+    A finished course is not "in progress"; in a course the teacher takes as a student they may not
+    grade (mod_assign_get_assignments with mod/assign:grade leaves it out). `functions` in the site info can leave out
     mod_assign_get_overrides, as on Moodle before 5.0.
     """
 
@@ -567,6 +568,11 @@ class MoodleFixture(FixtureServer):
              dict(id=202, name="탐구 계획서 (1모둠)", due=now - HOUR, only=[1, 2, 3, 4])],
         )  # fmt: skip
         self.course_info.append(self._summary(3, "작년 과학", ended=True))
+        # a course the teacher takes as a student (in progress, with an assignment, not theirs to grade)
+        self.course_info.append(self._summary(4, "교원 연수: 평가의 이해"))
+        self.studying = {"id": 4, "fullname": "교원 연수: 평가의 이해", "shortname": "SCI4",
+                         "timemodified": now - 10 * DAY,
+                         "assignments": [self._assignment(4, {"id": 401, "name": "연수 과제", "due": now - DAY})]}  # fmt: skip
 
     def _uid(self, ci: int, i: int) -> int:
         return 500 + ci * 100 + i
@@ -812,7 +818,10 @@ class MoodleFixture(FixtureServer):
             return self.groups[int(form["courseid"])]
         if fn == "mod_assign_get_assignments":
             ids = self._ids(form, "courseids")
-            return {"courses": [c for c in self.courses if not ids or c["id"] in ids], "warnings": []}
+            courses = [c for c in self.courses if not ids or c["id"] in ids]
+            if form.get("capabilities[0]") != "mod/assign:grade":
+                courses = [*courses, self.studying]  # the teacher is a student there: no grading
+            return {"courses": courses, "warnings": []}
         if fn == "mod_assign_list_participants":
             aid = int(form["assignid"])
             if aid in self.broken_assign:

@@ -119,7 +119,8 @@ def test_rest_parameters_are_flattened_as_moodle_reads_them() -> None:
 # ----- who is missing what ---------------------------------------------------------------------------
 def test_missing_equals_truth_exactly(server: MoodleFixture) -> None:
     classes = read_all(server)
-    assert sorted(classes) == [C1, C2]  # the finished course is not in progress
+    # not the finished course, nor the in-progress course the teacher takes as a student
+    assert sorted(classes) == [C1, C2]
     for name, data in classes.items():
         assert missing_of(data) == server.truth[name]
         assert assigned_of(data) == server.truth_assigned[name]
