@@ -5,9 +5,9 @@ Functions used (all documented by Moodle's `external_description` returns):
 - `core_webservice_get_site_info` — sign-in check, and which functions the token may call;
 - `core_course_get_enrolled_courses_by_timeline_classification` (`inprogress`) and
   `mod_assign_get_assignments` (with `mod/assign:grade`) — the classes this user teaches, now;
+  the latter's answer also gives each class's assignments (due date, team submission, ...);
 - `core_enrol_get_enrolled_users` (active enrolments with `mod/assign:submit`) — students and
   their groups; `core_group_get_course_groups` — group names;
-  the same answer gives each class's assignments (due date, team submission, ...);
 - `mod_assign_list_participants` — who each assignment is for (Moodle applies group mode and
   access restrictions; for team submissions it names each student's submission group);
 - `mod_assign_get_overrides` (Moodle 5) — user and group overrides of the due date; on older
