@@ -183,7 +183,7 @@ class _HtmlTables(HTMLParser):
             self._cell.append(data)
 
 
-_CONVERT_HINT = "엑셀이나 메모장에서 'CSV UTF-8' 형식으로 다시 저장하세요"
+_CONVERT_HINT = "엑셀에서 'CSV UTF-8' 형식으로 다시 저장하세요"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
