@@ -593,10 +593,15 @@ class _fast_rows:
             rows = self.rows()
             if not all(_RowsXml.plain(row) for _, row in rows):
                 return original_rows(self)
+            chunks: list[bytes] = []  # encoded a few hundred rows at a time, to keep memory low
             parts: list[str] = []
-            for row_idx, row in rows:
+            for n, (row_idx, row) in enumerate(rows, start=1):
                 text.row(self.ws, row, row_idx, parts)
-            self._schoolauto_rows = "".join(parts).encode("utf-8")
+                if n % 500 == 0:
+                    chunks.append("".join(parts).encode("utf-8"))
+                    parts.clear()
+            chunks.append("".join(parts).encode("utf-8"))
+            self._schoolauto_rows = chunks
             xf = self.xf.send(True)
             with xf.element("sheetData"):
                 xf.write(Comment(_MARKER))
@@ -605,18 +610,26 @@ class _fast_rows:
 
         def write(self: Any) -> None:
             original_write(self)
-            raw = getattr(self, "_schoolauto_rows", None)
-            if raw is None:
+            chunks = getattr(self, "_schoolauto_rows", None)
+            if chunks is None:
                 return
             marker = f"<!--{_MARKER}-->".encode()
             if isinstance(self.out, io.BytesIO):
                 data = self.out.getvalue()
-                self.out = io.BytesIO(data.replace(marker, raw, 1))
             else:
                 with open(self.out, "rb") as f:
-                    data = f.read()
+                    data = f.read()  # the sheet without its rows: a few kilobytes
+            head, found, tail = data.partition(marker)
+            if not found:  # cannot happen: the marker was written by `write_rows` above
+                raise ReportError("보고서 시트를 쓰지 못했습니다 (내부 오류)")
+            if isinstance(self.out, io.BytesIO):
+                self.out = io.BytesIO(b"".join([head, *chunks, tail]))
+            else:
                 with open(self.out, "wb") as f:
-                    f.write(data.replace(marker, raw, 1))
+                    f.write(head)
+                    f.writelines(chunks)
+                    f.write(tail)
+            self._schoolauto_rows = None
 
         WorksheetWriter.write_rows = write_rows  # type: ignore[method-assign]
         WorksheetWriter.write = write  # type: ignore[method-assign]
