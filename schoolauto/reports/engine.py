@@ -30,8 +30,9 @@ from ..fileio import check_writable, write_bytes_atomic
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)\s*\}\}")
 _TABLE_CELL = re.compile(r"^\{\{\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*\}\}$")
 _GRID_CELL = re.compile(r"^\{\{\s*([A-Za-z_]\w*):grid\s*\}\}$")
-# Excel refuses these control characters in cell text.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Excel refuses these control characters in cell text; XML has no place for lone surrogates
+# or U+FFFE/U+FFFF (openpyxl would stop with an English error on them).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 HIGHLIGHT_FONT = InlineFont(color="FFC00000", b=True)
 
@@ -465,16 +466,17 @@ class TemplateReport:
 # ----- a faster sheet writer ---------------------------------------------------------------
 # openpyxl writes each cell through a nested `xf.element` context (about 10 µs a cell), which
 # made writing a 10,000-finding report take longer than finding them. While a report is saved,
-# rows made only of plain cells (text, numbers, booleans, rich text, empty) are built as one lxml
-# element each and written at once; any other row (formulas, dates, errors, hyperlinks, comments)
-# goes through openpyxl's own writer. The XML is the same as openpyxl's lxml writer produces.
+# a sheet made only of plain cells (text, numbers, booleans, rich text, empty) has its rows
+# written as XML text; any other sheet (formulas, dates, errors, hyperlinks, comments) goes
+# through openpyxl's own writer. The XML equals openpyxl's, canonically (a test checks it).
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PLAIN_TYPES = frozenset({"s", "n", "b"})
 _save_lock = threading.Lock()
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;") if "\r" in text else text  # as lxml does, so it survives parsing
 
 
 def _esc_attr(text: str) -> str:

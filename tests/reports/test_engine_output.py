@@ -182,6 +182,8 @@ def test_fast_sheet_writer_writes_what_openpyxl_writes() -> None:
     rows[1]["klass"] = True
     rows[2]["number"] = 10**20
     rows[3]["reason"] = '  앞뒤 공백 & <괄호> "따옴표"  '
+    rows[4]["reason"] = "줄\r\n바꿈\r"
+    rows[5]["reason"] = "비문자\uffff\ud800 제거"
     doc = TemplateReport("records_duplicates")
     doc.fill({"school_name": "가상고등학교", "generated_at": "2026-01-02 03:04"})
     doc.fill_table("findings", rows)
