@@ -127,7 +127,7 @@ def _schoolauto_commands(line: str) -> list[list[str]]:
     # A scheduled task quotes the whole command line: look inside the quotes too.
     if "schtasks" in line:
         inner = re.search(r'/TR\s+"([^"]*)"', line)
-        line = inner.group(1) if inner else line
+        line = (inner.group(1) if inner else line).replace("\\", "/")  # Windows paths, not escapes
     try:
         words = shlex.split(line, comments=True, posix=True)
     except ValueError:
