@@ -125,7 +125,12 @@ def _wrapped_lines(value: Any, column_width: float) -> int:
         return 1
     text = str(value.value if isinstance(value, Cell) else value)
     usable = max(column_width, 1.0)
-    return sum(max(1, math.ceil(_display_width(line) / usable)) for line in text.split("\n"))
+    # No character is wider than 1.7: a line that short fits without measuring it.
+    fits = (usable - 1e-6) / 1.7
+    return sum(
+        1 if len(line) <= fits else max(1, math.ceil(_display_width(line) / usable))
+        for line in text.split("\n")
+    )
 
 
 def _set_value(cell: XlCell, value: Any) -> None:
