@@ -47,9 +47,13 @@ CASE_SECONDS = 60  # a case that runs longer is stuck (e.g. a huge number taken 
 
 # ----- inputs ---------------------------------------------------------------------------------
 def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A port on 127.0.0.1 that refuses connections: bound (so nothing else takes it), not listening."""
+    import atexit
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    atexit.register(s.close)
+    return int(s.getsockname()[1])
 
 
 PORT = _closed_port()
