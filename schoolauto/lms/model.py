@@ -47,6 +47,9 @@ class Assignment:
     def whole_class(self) -> bool:
         return not self.group_ids and not self.student_ids
 
+    # The LMS has due dates but this work has none: missing means "not turned in yet" (기한 없음).
+    no_due_date: bool = False
+
 
 @dataclass(frozen=True)
 class Course:
