@@ -532,7 +532,6 @@ XFAIL: dict[str, str] = {
     "records-duplicates:folder-with-a-encrypted-file": "issue 9 #14: one encrypted file stops a folder run",
     "records-duplicates:folder-with-a-picture-file": "issue 9 #14: one renamed picture stops a folder run",
     "records-duplicates:no-tty--ask-password": "issue 9 #9: --ask-password with no terminal gives EOFError",
-    "groups-assign:number--groups=31": "issue 9 #2: more groups than students succeeds with an empty group",
     "lms-remind:output-under-a-file": "issue 9 #12: --log-file in a missing folder (FileNotFoundError)",
     "lms-remind:output-is-a-folder": "issue 9 #12: --log-file naming a folder (IsADirectoryError)",
     "lms-missing:log-file-in-a-missing-folder": "issue 9 #12: --log-file in a missing folder (FileNotFoundError)",
@@ -561,9 +560,7 @@ for _command in ("lms-missing", "lms-remind"):
         }
     )
 # Cases that would not end (a huge number taken at face value): not run until fixed.
-NOT_RUN = {
-    "groups-assign:number--groups=1000000000": "issue 9 #2: a huge --groups is not refused (builds a huge model)"
-}
+NOT_RUN: dict[str, str] = {}
 
 
 # ----- running --------------------------------------------------------------------------------
