@@ -126,7 +126,9 @@ def _big(
         status=status,
         bound=floor,
         seconds=budget.elapsed(),
-        notes=["큰 문제라 전체 모형 대신 부분 재배정을 썼고, 하한은 값별 인원 계산으로 구했습니다"],
+        notes=[]
+        if status == "optimal"
+        else ["큰 문제라 전체 모형 대신 몇 개씩 다시 풀었고, 하한은 값별 인원 계산입니다"],
     )
 
 

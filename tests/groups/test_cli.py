@@ -320,3 +320,11 @@ def test_progress_only_on_a_terminal(monkeypatch):
     assert _progress_printer(argparse.Namespace(json="-", quiet=False)) is None
     monkeypatch.setattr("sys.stderr", io.StringIO())
     assert _progress_printer(argparse.Namespace(json=None, quiet=False)) is None
+
+
+def test_verbose_shows_where_the_time_went(run_cli, roster: Path):
+    r = run_cli("groups", "assign", roster, "--groups", "3", "--balance", "성별", "-v")
+    assert r.code == 0, r.err
+    for stage in ("명렬표·제약 읽기", "사전 점검", "모델 만들기", "정수계획 1차 (highs)", "동점 정리 (시드)"):
+        assert f"{stage}: " in r.err
+    assert "10101" not in r.err  # no student ids in the log
