@@ -34,7 +34,12 @@ class Group:
 
 @dataclass(frozen=True)
 class Assignment:
-    """One piece of work. `group_ids` empty and `student_ids` empty means the whole class."""
+    """One piece of work and whom it is for: the whole class, groups, individual students, or a mix.
+
+    A driver that knows says so with `everyone` (True: the whole class; False: only `group_ids` and
+    `student_ids`, possibly nobody). `everyone=None` is the older convention of drivers whose LMS
+    always states the target: no groups and no students means the whole class.
+    """
 
     id: str
     title: str
@@ -42,9 +47,12 @@ class Assignment:
     due: datetime | None = None
     group_ids: tuple[str, ...] = ()
     student_ids: tuple[str, ...] = ()  # individually assigned students (ad hoc)
+    everyone: bool | None = None
 
     @property
     def whole_class(self) -> bool:
+        if self.everyone is not None:
+            return self.everyone
         return not self.group_ids and not self.student_ids
 
 
