@@ -37,6 +37,8 @@ class Driver(abc.ABC):
     """
 
     name: ClassVar[str]
+    label: ClassVar[str] = ""  # shown in help: what the driver reads
+    option_keys: ClassVar[tuple[str, ...]] = ()  # driver-specific settings it understands
 
     def __init__(self, conn: Connection, secret: str | None) -> None:
         self.conn = conn
@@ -93,19 +95,23 @@ def driver_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_driver_class(name: str) -> type[Driver]:
+def driver_class(name: str) -> type[Driver]:
     _load_builtin()
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ConfigError(
-            f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {', '.join(sorted(_REGISTRY))})"
-        ) from None
+        err = ConfigError(f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {', '.join(sorted(_REGISTRY))})")
+        err.field = "driver"  # type: ignore[attr-defined]
+        raise err from None
+
+
+get_driver_class = driver_class  # older name
 
 
 def make_driver(conn: Connection, secret: str | None) -> Driver:
-    """The driver for a connection: `--via browser` uses the site-profile browser driver."""
-    name = "browser" if conn.via == "browser" else conn.driver
+    """The driver for a connection: `via = "browser"` uses the site-profile browser driver."""
     if conn.via not in ("api", "browser"):
-        raise ConfigError(f"--via 는 api 나 browser 여야 합니다 (받은 값: {conn.via})")
-    return get_driver_class(name)(conn, secret)
+        err = ConfigError(f"설정 via 는 api 나 browser 여야 합니다 (받은 값: {conn.via})")
+        err.field = "via"  # type: ignore[attr-defined]
+        raise err
+    return driver_class("browser" if conn.via == "browser" else conn.driver)(conn, secret)

@@ -136,6 +136,8 @@ def _text(s: str) -> str:
 class BrowserDriver(Driver):
     """Reads classes and statuses from web pages with headless Chromium, as the profile describes."""
 
+    label = "사이트 프로필로 실제 브라우저 (drivers/*.toml)"
+
     def __init__(self, conn: Connection, secret: str | None) -> None:
         super().__init__(conn, secret)
         self.profile = load_profile(conn.profile or conn.driver)

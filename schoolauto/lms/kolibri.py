@@ -36,6 +36,9 @@ def _parse_time(value: Any) -> datetime | None:
 class KolibriDriver(Driver):
     """Kolibri coach reports via `requests`; logs in as a coach or admin of a facility."""
 
+    label = "Kolibri 0.19 (REST)"
+    option_keys = ("facility",)
+
     def __init__(self, conn: Any, secret: str | None) -> None:
         super().__init__(conn, secret)
         self.http = HttpClient.for_connection(conn)

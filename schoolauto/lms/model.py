@@ -134,6 +134,7 @@ class MissingReport:
     generated_at: datetime
     classes: list[ClassMissing] = field(default_factory=list)
     errors: list[ClassFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. where a cross-check found a difference
 
 
 def find_missing(data: ClassData, kinds: tuple[str, ...] | None = None) -> ClassMissing:

@@ -39,7 +39,7 @@ import requests
 from ..errors import DependencyError, LmsError
 
 KOLIBRI_VERSION = "0.19.5"
-SANDBOX_FORMAT = "3"  # bump when seeding changes, so cached sandboxes are rebuilt
+SANDBOX_FORMAT = "4"  # bump when seeding changes, so cached sandboxes are rebuilt
 SETUP_HINT = "scripts/setup-lms-test-env.sh 를 먼저 실행하세요"
 REPO = Path(__file__).resolve().parents[2]
 
@@ -526,6 +526,8 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
                 if status != "not_started":
                     plan.setdefault(u, []).append((kind, obj["id"], status, extra))
             assigned = members.now(targets)
+            if state == "ended":  # ending a quiz submits every attempt still open (Kolibri 0.19)
+                rolled = {u: "submitted" if st == "started" else st for u, st in rolled.items()}
             ctruth["assignments"].append(
                 {
                     "title": title,
@@ -554,9 +556,9 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
                 "/api/auth/facilityuser/",
                 json={"username": username, "password": password, "full_name": name, "facility": facility},
             )
-            memberships = [{"user": user["id"], "collection": cid}]
-            memberships += [{"user": user["id"], "collection": group_ids[g]} for g in gnames]
-            admin.call("POST", "/api/auth/membership/", json=memberships)
+            admin.call("POST", "/api/auth/membership/", json={"user": user["id"], "collection": cid})
+            for g in gnames:  # a group's members must be in the class first
+                admin.call("POST", "/api/auth/membership/", json={"user": user["id"], "collection": group_ids[g]})
             passwords[username] = password
             joined.append({"username": username, "name": name})
         if leaver:
