@@ -27,7 +27,7 @@ _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _REASONS = {  # tomllib's messages in Korean (the rest: "문법이 틀렸습니다")
     "Invalid statement": "알아볼 수 없는 줄입니다",
     "Expected '=' after a key in a key/value pair": "키 다음에 '=' 가 있어야 합니다",
-    "Invalid value": "값이 잘못되었습니다 (글자는 \"따옴표\" 안에 쓰세요)",
+    "Invalid value": '값이 잘못되었습니다 (글자는 "따옴표" 안에 쓰세요)',
     "Invalid initial character for a key part": "키가 잘못된 글자로 시작합니다",
     "Cannot declare": "같은 표나 키가 두 번 나옵니다",
     "Cannot overwrite a value": "같은 키가 두 번 나옵니다",
@@ -88,7 +88,9 @@ def quote_bare_keys(text: str) -> str:
             else:
                 k = _KEY.match(body)
                 if k:
-                    body = k.group(1) + _quote_path(k.group(2).rstrip()) + k.group(2)[len(k.group(2).rstrip()) :]
+                    body = (
+                        k.group(1) + _quote_path(k.group(2).rstrip()) + k.group(2)[len(k.group(2).rstrip()) :]
+                    )
                     body += k.group(3)
         value = body.split("=", 1)[1] if "=" in body and depth == 0 else body
         for quote in ('"""', "'''"):

@@ -52,6 +52,14 @@ COMMON_OPTIONS = ("roster", "backoff", "parallel", "include_not_due")
 SECRET_KEYS = ("password", "token", "secret", "client_secret")
 
 
+SETTING_KO = {"url": "주소는", "timeout": "제한 시간은", "retries": "재시도 횟수는", "via": "읽는 방식은"}
+
+
+def _name(key: str, path: Path | None) -> str:
+    """A setting as the subject of a message: `설정 url 은(는)` in a file, '주소는' when given directly."""
+    return f"설정 {key} 은(는)" if path else SETTING_KO.get(key, f"{key} 은(는)")
+
+
 def with_field(exc: SchoolautoError, name: str) -> SchoolautoError:
     """`exc` naming the request field at fault (so every interface can point at its own widget)."""
     exc.field = name  # type: ignore[attr-defined]
@@ -122,9 +130,9 @@ def check_url(url: Any, path: Path | None = None) -> str:
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         err_cls = ConfigError if path else UsageError
         if parts is not None and parts.scheme not in ("http", "https") and "://" not in text:
-            msg = f"설정 url 은(는) http:// 나 https:// 로 시작해야 합니다 (받은 값: {text[:80]})"
+            msg = f"{_name('url', path)} http:// 나 https:// 로 시작해야 합니다 (받은 값: {text[:80]})"
         else:
-            msg = f"설정 url 이(가) 인터넷 주소가 아닙니다 (받은 값: {text[:80]})"
+            msg = f"{'설정 url 이(가)' if path else '주소가'} 인터넷 주소가 아닙니다 (받은 값: {text[:80]})"
         raise with_field(err_cls(msg, path=path, hint="예: http://127.0.0.1:8080"), "url")
     return text.rstrip("/")
 
@@ -139,10 +147,12 @@ def _number(value: Any, key: str, path: Path | None, *, kind: type, minimum: flo
             raise ValueError
     except (TypeError, ValueError):
         what = "정수" if kind is int else "숫자"
-        raise with_field(err_cls(f"설정 {key} 은(는) {what}여야 합니다 (받은 값: {value!r})", path=path), key) from None
+        raise with_field(
+            err_cls(f"{_name(key, path)} {what}여야 합니다 (받은 값: {value!r})", path=path), key
+        ) from None
     if number < minimum or (strict and number == minimum):
         bound = f"{minimum:g}보다 커야" if strict else f"{minimum:g} 이상이어야"
-        raise with_field(err_cls(f"설정 {key} 은(는) {bound} 합니다 (받은 값: {value})", path=path), key)
+        raise with_field(err_cls(f"{_name(key, path)} {bound} 합니다 (받은 값: {value})", path=path), key)
     return number
 
 
@@ -150,14 +160,18 @@ def check_driver(name: str, path: Path | None = None) -> str:
     if name not in driver_names():
         err_cls = ConfigError if path else UsageError
         known = ", ".join(driver_names())
-        raise with_field(err_cls(f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {known})", path=path), "driver")
+        raise with_field(
+            err_cls(f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {known})", path=path), "driver"
+        )
     return name
 
 
 def check_via(via: str, path: Path | None = None) -> str:
     if via not in VIAS:
         err_cls = ConfigError if path else UsageError
-        raise with_field(err_cls(f"설정 via 는 api 나 browser 여야 합니다 (받은 값: {via})", path=path), "via")
+        raise with_field(
+            err_cls(f"{_name('via', path)} api 나 browser 여야 합니다 (받은 값: {via})", path=path), "via"
+        )
     return via
 
 
@@ -204,13 +218,17 @@ def connection_from_config(cfg: dict[str, Any], name: str, path: Path | None = N
                 ),
                 "password",
             )
-    known = known_keys(str(entry["driver"]))
+    allowed = known_keys(str(entry["driver"]))
     for key in entry:
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
             guess = f" ({close[0]} 의 오타인가요?)" if close else ""
             log.warning(
-                "설정 [lms.\"%s\"] 의 키 %s 을(를) 모릅니다%s. 알려진 키: %s", name, key, guess, ", ".join(known)
+                '설정 [lms."%s"] 의 키 %s 을(를) 모릅니다%s. 알려진 키: %s',
+                name,
+                key,
+                guess,
+                ", ".join(allowed),
             )
     base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
     options = {k: v for k, v in entry.items() if k not in SETTINGS}
@@ -244,7 +262,7 @@ def resolve_connection(req: ConnectionRequest) -> tuple[Connection, dict[str, An
         conn = connection_from_config(cfg, req.lms, path)
     else:
         if not req.driver:
-            raise with_field(UsageError("LMS 이름, 또는 드라이버와 주소가 필요합니다"), "driver")
+            raise with_field(UsageError("LMS 이름, 또는 드라이버와 주소가 필요합니다"), "lms")
         if not req.url:
             raise with_field(UsageError("드라이버와 함께 LMS 주소가 필요합니다"), "url")
         conn = Connection(name=req.driver, driver=req.driver, url=req.url, username=req.username)

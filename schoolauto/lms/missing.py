@@ -72,7 +72,7 @@ def collect_from_driver(
     return report
 
 
-def _read(conn: Connection, secret: str, now: datetime | None) -> MissingReport:
+def read_missing(conn: Connection, secret: str, now: datetime | None) -> MissingReport:
     log.info("LMS %s (%s, via %s): reading classes", conn.name, conn.driver, conn.via)
     with make_driver(conn, secret) as driver:
         report = collect_from_driver(
@@ -128,12 +128,12 @@ def collect_missing(request: MissingRequest) -> MissingReport:
     """The non-submitters of every class the connection covers (see `MissingRequest`)."""
     conn, _cfg, _path = resolve_connection(request.connection)
     secret = lms_secret(conn, interactive=request.interactive)
-    report = _read(conn, secret, request.now)
+    report = read_missing(conn, secret, request.now)
     if request.cross_check:
         other_via = "browser" if conn.via == "api" else "api"
-        other = _read(replace(conn, via=other_via), secret, request.now)
+        other = read_missing(replace(conn, via=other_via), secret, request.now)
         report.warnings.extend(compare_reports(report, other, (conn.via, other_via)))
     return report
 
 
-__all__ = ["MissingRequest", "collect_from_driver", "collect_missing", "compare_reports"]
+__all__ = ["MissingRequest", "collect_from_driver", "collect_missing", "compare_reports", "read_missing"]

@@ -8,6 +8,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ..reports.engine import TemplateReport
 
 
 class Status(enum.StrEnum):
@@ -111,6 +115,7 @@ class AssignmentMissing:
     missing: list[MissingEntry]
     group_names: tuple[str, ...] = ()
     assigned_ids: frozenset[str] = frozenset()
+    individual: int = 0  # students of the class given the work one by one (not through a group)
 
 
 @dataclass
@@ -128,7 +133,12 @@ class ClassFailure:
 
 @dataclass
 class MissingReport:
-    """Non-submitters for every class asked for, and the classes that could not be read."""
+    """Non-submitters for every class asked for, and the classes that could not be read.
+
+    A `Reportable` (schoolauto.outputs): JSON, CSV and the xlsx template `lms_missing`.
+    """
+
+    template_name: ClassVar[str] = "lms_missing"
 
     lms: str
     generated_at: datetime
@@ -136,10 +146,36 @@ class MissingReport:
     errors: list[ClassFailure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. where a cross-check found a difference
 
+    @property
+    def partial(self) -> bool:
+        """Some classes (not all) could not be read."""
+        return bool(self.errors)
+
+    def to_json(self) -> dict[str, Any]:
+        from .report import report_to_dict
+
+        return report_to_dict(self)
+
+    def csv_table(self) -> tuple[list[str], list[list[Any]]]:
+        from .report import csv_table
+
+        return csv_table(self)
+
+    def fill_template(self, doc: TemplateReport) -> None:
+        from .report import fill_template
+
+        fill_template(self, doc)
+
+    def to_frame(self) -> Any:
+        from ..outputs import frame_of
+
+        return frame_of(self)
+
 
 def find_missing(data: ClassData, kinds: tuple[str, ...] | None = None) -> ClassMissing:
     """Everyone an assignment is assigned to who has not submitted it."""
     groups = {g.id: g.name for g in data.groups}
+    class_ids = {s.id for s in data.students}
     out: list[AssignmentMissing] = []
     for a in data.assignments:
         if kinds and a.kind not in kinds:
@@ -161,6 +197,7 @@ def find_missing(data: ClassData, kinds: tuple[str, ...] | None = None) -> Class
                 missing=missing,
                 group_names=tuple(groups.get(g, g) for g in a.group_ids),
                 assigned_ids=frozenset(s.id for s in assigned),
+                individual=0 if a.whole_class else len(set(a.student_ids) & class_ids),
             )
         )
     return ClassMissing(course=data.course, students=list(data.students), assignments=out)

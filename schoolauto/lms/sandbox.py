@@ -427,13 +427,13 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
         if spec.modes:
             groups["3모둠"] = learners[half - 5 : half + 5]  # overlaps both: five learners in two groups
         group_ids = {}
-        for gname, members in groups.items():
+        for gname, group_members in groups.items():
             g = admin.call("POST", "/api/auth/learnergroup/", json={"name": gname, "parent": cid})
             group_ids[gname] = g["id"]
             admin.call(
                 "POST",
                 "/api/auth/membership/",
-                json=[{"user": ids[m["username"]], "collection": g["id"]} for m in members],
+                json=[{"user": ids[m["username"]], "collection": g["id"]} for m in group_members],
             )
         users = [m["username"] for m in learners]
         # Who changes membership after the work is assigned (by position in the class).
@@ -519,9 +519,9 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
                 rolled[u] = "not_started"  # joined late: has not begun anything
             if late and title.startswith("1차"):
                 rolled[next(iter(late))] = "submitted"  # ... except one who caught up
-            for u in (leaver, deleted):
-                if u and u in rolled:
-                    rolled[u] = "started"  # their logs stay in Kolibri; they must not count
+            for gone_user in (leaver, deleted):
+                if gone_user and gone_user in rolled:
+                    rolled[gone_user] = "started"  # their logs stay in Kolibri; they must not count
             for u, status in rolled.items():
                 if status != "not_started":
                     plan.setdefault(u, []).append((kind, obj["id"], status, extra))
@@ -558,7 +558,9 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
             )
             admin.call("POST", "/api/auth/membership/", json={"user": user["id"], "collection": cid})
             for g in gnames:  # a group's members must be in the class first
-                admin.call("POST", "/api/auth/membership/", json={"user": user["id"], "collection": group_ids[g]})
+                admin.call(
+                    "POST", "/api/auth/membership/", json={"user": user["id"], "collection": group_ids[g]}
+                )
             passwords[username] = password
             joined.append({"username": username, "name": name})
         if leaver:
