@@ -130,6 +130,23 @@ def register(sub: Any) -> None:
     mode.add_argument("--send", action="store_true", help="실제로 보냅니다")
     r.set_defaults(handler=cmd_remind)
 
+    sb = lsub.add_parser(
+        "sandbox",
+        help="연습용 Kolibri 를 이 컴퓨터에 띄웁니다",
+        description="학생·모둠·퀴즈·레슨이 들어 있는 연습용 Kolibri 를 127.0.0.1 에 띄웁니다 (Ctrl+C 로 끝).",
+        epilog="예:\n  schoolauto lms sandbox --install-kolibri   # 처음 한 번: Kolibri 를 사용자 폴더에 설치\n"
+        "  schoolauto lms sandbox\n  python -m schoolauto.lms.sandbox --classes 3",
+    )
+    sb.add_argument("--classes", type=int, default=2, metavar="개수", help="반 수 (기본 2)")
+    sb.add_argument("--learners", type=int, default=30, metavar="명", help="반마다 학생 수 (기본 30)")
+    sb.add_argument("--quizzes", type=int, default=3, metavar="개수", help="반마다 기본 퀴즈 수 (기본 3)")
+    sb.add_argument(
+        "--install-kolibri",
+        action="store_true",
+        help="Kolibri 가 없으면 사용자 상태 폴더의 가상환경에 설치합니다 (인터넷 필요, 몇 분)",
+    )
+    sb.set_defaults(handler=cmd_sandbox)
+
 
 # ----- shared --------------------------------------------------------------------------------
 class _ToRootHandlers(logging.Handler):
@@ -285,3 +302,30 @@ def cmd_remind(args: argparse.Namespace) -> int:
         print(line)
     _warn(result.report)
     return EXIT_PARTIAL if result.partial else 0
+
+
+# ----- sandbox -------------------------------------------------------------------------------
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """A seeded local Kolibri to try the other commands on."""
+    from ..lms import sandbox
+
+    for name in ("classes", "learners", "quizzes"):
+        if getattr(args, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} 는 1 이상이어야 합니다")
+    if args.install_kolibri:
+        sandbox.install_kolibri()
+    sandbox.find_kolibri()
+    spec = sandbox.SandboxSpec(classes=args.classes, learners=args.learners, quizzes=args.quizzes)
+    print("연습용 Kolibri 를 준비합니다 (처음에는 1~2분 걸립니다)…", flush=True)
+
+    def ready(url: str) -> None:
+        coach, password = sandbox.COACH
+        print(f"Kolibri: {url}  (코치 {coach} / {password}, 관리자 {sandbox.ADMIN[0]} / {sandbox.ADMIN[1]})")
+        print(
+            f"예: SCHOOLAUTO_LMS_PASSWORD={password} schoolauto lms missing --driver kolibri "
+            f"--url {url} --username {coach} --out 미제출.xlsx"
+        )
+        print("끝내려면 Ctrl+C", flush=True)
+
+    sandbox.serve(spec, ready=ready)
+    return 0

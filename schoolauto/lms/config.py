@@ -48,7 +48,7 @@ SETTINGS = (
     "retries",
 )
 # Options every driver understands (the rest are declared by each driver's `option_keys`).
-COMMON_OPTIONS = ("roster", "backoff", "parallel", "include_not_due")
+COMMON_OPTIONS = ("roster", "backoff", "parallel", "wait_seconds", "include_not_due")
 SECRET_KEYS = ("password", "token", "secret", "client_secret")
 
 

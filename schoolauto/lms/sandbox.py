@@ -40,8 +40,13 @@ from ..errors import DependencyError, LmsError
 
 KOLIBRI_VERSION = "0.19.5"
 SANDBOX_FORMAT = "4"  # bump when seeding changes, so cached sandboxes are rebuilt
-SETUP_HINT = "scripts/setup-lms-test-env.sh 를 먼저 실행하세요"
 REPO = Path(__file__).resolve().parents[2]
+IN_CHECKOUT = (REPO / "pyproject.toml").exists() and (REPO / "scripts").is_dir()
+SETUP_HINT = (
+    "scripts/setup-lms-test-env.sh 를 먼저 실행하세요"
+    if IN_CHECKOUT
+    else "시험용 Kolibri 설치를 요청하거나(docs/lms.md 의 '시험용 Kolibri') SCHOOLAUTO_KOLIBRI 에 kolibri 실행 파일을 적으세요"
+)
 
 ADMIN = ("admin", "admin-pass-1234")
 COACH = ("coach", "coach-pass-1234")
@@ -53,13 +58,50 @@ SUBMIT_SHARE = 0.55
 STARTED_SHARE = 0.2
 
 
+def _bin(venv: Path, name: str) -> Path:
+    return venv / ("Scripts" if os.name == "nt" else "bin") / (f"{name}.exe" if os.name == "nt" else name)
+
+
+def user_kolibri_venv() -> Path:
+    """Where `--install-kolibri` puts Kolibri for an installed (non-checkout) user."""
+    from .config import state_dir
+
+    return state_dir() / "kolibri-venv"
+
+
 def find_kolibri() -> Path:
-    """The `kolibri` executable: $SCHOOLAUTO_KOLIBRI, else `.venv-kolibri/bin/kolibri` in the checkout."""
+    """The `kolibri` executable: $SCHOOLAUTO_KOLIBRI, else the checkout's `.venv-kolibri`, else the user's."""
     env = os.environ.get("SCHOOLAUTO_KOLIBRI")
-    path = Path(env) if env else REPO / ".venv-kolibri" / "bin" / "kolibri"
+    if env:
+        path = Path(env)
+    else:
+        candidates = [_bin(REPO / ".venv-kolibri", "kolibri")] if IN_CHECKOUT else []
+        candidates.append(_bin(user_kolibri_venv(), "kolibri"))
+        path = next((c for c in candidates if c.exists()), candidates[0])
     if not path.exists():
-        raise DependencyError(f"Kolibri 실행 파일이 없습니다: {path}", hint=SETUP_HINT)
+        raise DependencyError(f"Kolibri {KOLIBRI_VERSION} 실행 파일이 없습니다: {path}", hint=SETUP_HINT)
     return path
+
+
+def install_kolibri(venv: Path | None = None) -> Path:
+    """Kolibri (pinned) in its own virtual environment under the user's state folder; pip shows progress."""
+    import sys
+
+    venv = venv or user_kolibri_venv()
+    kolibri = _bin(venv, "kolibri")
+    if kolibri.exists():
+        return kolibri
+    print(f"Kolibri {KOLIBRI_VERSION} 를 {venv} 에 설치합니다 (몇 분 걸립니다)…", flush=True)
+    steps = [
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(_bin(venv, "python")), "-m", "pip", "install", f"kolibri=={KOLIBRI_VERSION}"],
+    ]
+    for cmd in steps:
+        if subprocess.run(cmd, check=False).returncode != 0:
+            raise DependencyError(
+                f"Kolibri 설치에 실패했습니다 (명령: {' '.join(cmd[-3:])})", hint="인터넷 연결을 확인하세요"
+            )
+    return kolibri
 
 
 def free_ports(n: int) -> list[int]:
@@ -683,7 +725,7 @@ def default_cache_dir() -> Path:
     env = os.environ.get("SCHOOLAUTO_KOLIBRI_CACHE")
     if env:
         return Path(env)
-    if (REPO / "pyproject.toml").exists():
+    if IN_CHECKOUT:
         return REPO / ".kolibri-test"
     from .config import state_dir
 
@@ -722,36 +764,27 @@ def running_sandbox(target: Path, spec: SandboxSpec | None = None) -> Iterator[t
         yield server, sandbox
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run a seeded local Kolibri to try `schoolauto lms` on: python -m schoolauto.lms.sandbox"""
-    import argparse
-    import tempfile
-
-    p = argparse.ArgumentParser(
-        prog="python -m schoolauto.lms.sandbox", description="시험용 Kolibri 를 띄웁니다"
-    )
-    p.add_argument("--classes", type=int, default=2)
-    p.add_argument("--learners", type=int, default=30)
-    p.add_argument("--quizzes", type=int, default=3)
-    args = p.parse_args(argv)
-    spec = SandboxSpec(classes=args.classes, learners=args.learners, quizzes=args.quizzes)
+def serve(spec: SandboxSpec, *, ready: Any = print) -> None:
+    """Run a seeded Kolibri until interrupted (SIGTERM or Ctrl+C); `ready(url)` is called once it answers."""
 
     def stop(*_: object) -> None:
         raise KeyboardInterrupt  # so that Kolibri is stopped and the temporary home removed
 
+    import tempfile
+
     signal.signal(signal.SIGTERM, stop)
     with tempfile.TemporaryDirectory() as tmp, running_sandbox(Path(tmp) / "home", spec) as (server, _sb):
-        print(f"Kolibri: {server.url}  (코치 {COACH[0]} / {COACH[1]}, 관리자 {ADMIN[0]} / {ADMIN[1]})")
-        print(f"예: SCHOOLAUTO_LMS_PASSWORD={COACH[1]} schoolauto lms missing --driver kolibri "
-              f"--url {server.url} --username {COACH[0]} --out 미제출.xlsx")  # fmt: skip
-        print("끝내려면 Ctrl+C")
+        ready(server.url)
         try:
             while server.proc is not None and server.proc.poll() is None:
                 time.sleep(1)
         except KeyboardInterrupt:
             pass
-    return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+if __name__ == "__main__":  # pragma: no cover - `python -m schoolauto.lms.sandbox` = `schoolauto lms sandbox`
+    import sys
+
+    from ..cli import main
+
+    raise SystemExit(main(["lms", "sandbox", *sys.argv[1:]]))
