@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import AuthError, ConfigError, DependencyError, LmsError, SchoolautoError
 from .base import Connection, Driver, register_driver
-from .model import Assignment, ClassData, Course, Status, Student, StudentStatus
+from .model import Assignment, ClassData, Course, Learner, Status, StudentStatus
 
 log = logging.getLogger(__name__)
 
@@ -414,7 +414,7 @@ class BrowserDriver(Driver):
                 assignments.append(
                     Assignment(id=aid, title=title, kind=spec["kind"], due=due, student_ids=tuple(assigned))
                 )
-        students = [Student(id=n, name=n, username=None) for n in sorted(names)]
+        students = [Learner(id=n, name=n, username=None) for n in sorted(names)]
         return ClassData(course=course, students=students, assignments=assignments, statuses=statuses)
 
     def _status_page(

@@ -15,7 +15,7 @@ import requests
 from ..errors import AuthError, LmsError
 from .base import Driver, register_driver
 from .http import HttpClient
-from .model import Assignment, ClassData, Course, Group, Status, Student, StudentStatus
+from .model import Assignment, ClassData, Course, Group, Learner, Status, StudentStatus
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class KolibriDriver(Driver):
 
     @staticmethod
     def parse_summary(course: Course, data: dict[str, Any]) -> ClassData:
-        students = [Student(id=u["id"], name=u["name"], username=u.get("username")) for u in data["learners"]]
+        students = [Learner(id=u["id"], name=u["name"], username=u.get("username")) for u in data["learners"]]
         students.sort(key=lambda s: (s.username or "", s.name))
         groups = [
             Group(id=g["id"], name=g["name"], member_ids=tuple(g["member_ids"])) for g in data["groups"]

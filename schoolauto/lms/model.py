@@ -23,10 +23,15 @@ class Status(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Student:
+class Learner:
+    """A student as an LMS knows them (named apart from `schoolauto.roster.model.Student`)."""
+
     id: str
     name: str
     username: str | None = None
+
+
+Student = Learner  # the older name, kept for drivers written against it
 
 
 @dataclass(frozen=True)
@@ -79,13 +84,13 @@ class ClassData:
     """Everything about one class that the missing-work report needs."""
 
     course: Course
-    students: list[Student]
+    students: list[Learner]
     groups: list[Group] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     # (assignment id, student id) -> status; a pair that is absent means "not started".
     statuses: dict[tuple[str, str], StudentStatus] = field(default_factory=dict)
 
-    def assigned_students(self, assignment: Assignment) -> list[Student]:
+    def assigned_students(self, assignment: Assignment) -> list[Learner]:
         """The students an assignment is for, in class order."""
         if assignment.whole_class:
             return list(self.students)
@@ -96,13 +101,13 @@ class ClassData:
                 wanted.update(groups[gid].member_ids)
         return [s for s in self.students if s.id in wanted]
 
-    def status_of(self, assignment: Assignment, student: Student) -> StudentStatus:
+    def status_of(self, assignment: Assignment, student: Learner) -> StudentStatus:
         return self.statuses.get((assignment.id, student.id), StudentStatus(Status.NOT_STARTED))
 
 
 @dataclass(frozen=True)
 class MissingEntry:
-    student: Student
+    student: Learner
     status: Status
     late: bool | None = None
 
@@ -121,7 +126,7 @@ class AssignmentMissing:
 @dataclass
 class ClassMissing:
     course: Course
-    students: list[Student]
+    students: list[Learner]
     assignments: list[AssignmentMissing]
 
 

@@ -63,7 +63,7 @@ def _bin(venv: Path, name: str) -> Path:
 
 
 def user_kolibri_venv() -> Path:
-    """Where `--install-kolibri` puts Kolibri for an installed (non-checkout) user."""
+    """Where `install_kolibri` puts Kolibri for an installed (non-checkout) user."""
     from .config import state_dir
 
     return state_dir() / "kolibri-venv"

@@ -16,7 +16,7 @@ import pytest
 from schoolauto.errors import LmsError
 from schoolauto.lms.base import DRIVERS, Driver
 from schoolauto.lms.missing import compare_reports
-from schoolauto.lms.model import ClassData, Course, MissingReport, Student, find_missing
+from schoolauto.lms.model import ClassData, Course, Learner, MissingReport, find_missing
 
 from .conftest import need_chromium
 
@@ -36,7 +36,7 @@ class FakeDriver(Driver):
     def fetch_class(self, course: Course) -> ClassData:
         if course.name in self.fail:
             raise LmsError("HTTP 500")
-        return ClassData(course=course, students=[Student("s", "학생")])
+        return ClassData(course=course, students=[Learner("s", "학생")])
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_misspelt_key_is_a_warning_naming_it(fake: type[FakeDriver], run_cli) ->
 def test_cross_check_difference_is_a_warning_naming_the_assignment() -> None:
     from schoolauto.lms.model import Assignment, Status, StudentStatus
 
-    students = [Student("a", "가"), Student("b", "나"), Student("c", "다")]
+    students = [Learner("a", "가"), Learner("b", "나"), Learner("c", "다")]
     work = Assignment("q1", "개별 퀴즈", "quiz", student_ids=("a", "b"), everyone=False)
     same = Assignment("q2", "같은 퀴즈", "quiz", everyone=True)
     one = ClassData(Course("1", "1반"), students, assignments=[work, same])

@@ -17,8 +17,8 @@ from schoolauto.lms.model import (
     ClassData,
     Course,
     Group,
+    Learner,
     Status,
-    Student,
     StudentStatus,
     find_missing,
 )
@@ -98,7 +98,7 @@ statuses = st.sampled_from([None, Status.SUBMITTED, Status.STARTED, Status.NOT_S
     data=st.data(),
 )
 def test_find_missing_properties(n: int, data: st.DataObject) -> None:
-    students = [Student(id=f"u{i}", name=f"학생{i}", username=f"s{i}") for i in range(n)]
+    students = [Learner(id=f"u{i}", name=f"학생{i}", username=f"s{i}") for i in range(n)]
     members = data.draw(st.sets(st.sampled_from([s.id for s in students])))
     group = Group(id="g", name="1모둠", member_ids=tuple(sorted(members)))
     # an empty individual list would mean "the whole class" (see Assignment)

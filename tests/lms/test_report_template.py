@@ -16,9 +16,9 @@ from schoolauto.lms.model import (
     ClassData,
     Course,
     Group,
+    Learner,
     MissingReport,
     Status,
-    Student,
     StudentStatus,
     find_missing,
 )
@@ -30,7 +30,7 @@ SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schemas" / "lms-missing
 
 
 def sample() -> MissingReport:
-    students = [Student(f"s{i}", f"학생{i}", f"u{i}") for i in range(6)]
+    students = [Learner(f"s{i}", f"학생{i}", f"u{i}") for i in range(6)]
     g1 = Group("g1", "1모둠", ("s0", "s1", "s2"))
     work = [
         Assignment("a1", "1차 형성평가", "quiz", everyone=True),
