@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -77,16 +76,14 @@ def test_unknown_status_text_fails_that_class(
         "lms", "missing", "--config", cfg, "--lms", "kolibri-test", "--via", "browser", "--profile", "strict",
         "--class", "2학년 1반", "--kind", "lesson", "--json", "-", "--yes",
     )  # fmt: skip
-    assert res.code == 3, res.err
-    data = json.loads(res.out)
-    assert data["classes"] == []
-    assert data["errors"] == [
-        {
-            "class": "2학년 1반",
-            "message": "파일 strict.toml: '1단원 복습' 의 상태 글자 'Started' 이(가) 프로필의 어느 규칙에도 맞지 않습니다 "
-            "(프로필의 submitted/started/not_started 목록에 이 글자를 넣으세요)",
-        }
-    ]
+    # the only class asked for failed: the run fails (exit 1) and prints no report
+    assert res.code == 1, res.err
+    assert res.out == ""
+    assert res.err == (
+        f"오류: 어느 반도 읽지 못했습니다 (2학년 1반: 파일 {drivers / 'strict.toml'}: '1단원 복습' 의 상태 글자 "
+        "'Started' 이(가) 프로필의 어느 규칙에도 맞지 않습니다 (프로필의 submitted/started/not_started 목록에 "
+        "이 글자를 넣으세요))\n"
+    )
 
 
 # ----- the model: properties that hold for any class -----------------------------------------
