@@ -302,7 +302,7 @@ class BrowserDriver(Driver):
         identify = spec.get("identify")
         if not identify:
             return
-        deadline = time.monotonic() + float(spec.get("identify_seconds", 3))
+        deadline = time.monotonic() + float(spec.get("identify_seconds", 2))
         while time.monotonic() < deadline:
             try:
                 if self._count(identify):
