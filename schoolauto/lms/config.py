@@ -60,12 +60,6 @@ def _name(key: str, path: Path | None) -> str:
     return f"설정 {key} 은(는)" if path else SETTING_KO.get(key, f"{key} 은(는)")
 
 
-def with_field(exc: SchoolautoError, name: str) -> SchoolautoError:
-    """`exc` naming the request field at fault (so every interface can point at its own widget)."""
-    exc.field = name  # type: ignore[attr-defined]
-    return exc
-
-
 @dataclass
 class ConnectionRequest:
     """Which LMS to read: a `[lms.<name>]` entry of a settings file, and/or settings given directly.
@@ -91,13 +85,13 @@ def find_config(path: str | Path | None) -> Path | None:
     if path:
         p = Path(path)
         if not p.exists():
-            raise with_field(ConfigError("설정 파일이 없습니다", path=p), "config")
+            raise ConfigError("설정 파일이 없습니다", path=p, field="config")
         return p
     env = os.environ.get(CONFIG_ENV)
     if env:
         p = Path(env)
         if not p.exists():
-            raise with_field(ConfigError(f"{CONFIG_ENV} 가 가리키는 설정 파일이 없습니다", path=p), "config")
+            raise ConfigError(f"{CONFIG_ENV} 가 가리키는 설정 파일이 없습니다", path=p, field="config")
         return p
     p = Path(DEFAULT_CONFIG)
     return p if p.exists() else None
@@ -115,7 +109,7 @@ def _tuple(value: Any, key: str, path: Path | None) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise with_field(ConfigError(f"설정 {key} 은(는) 글자 목록이어야 합니다", path=path), key)
+    raise ConfigError(f"설정 {key} 은(는) 글자 목록이어야 합니다", path=path, field=key)
 
 
 def check_url(url: Any, path: Path | None = None) -> str:
@@ -133,7 +127,7 @@ def check_url(url: Any, path: Path | None = None) -> str:
             msg = f"{_name('url', path)} http:// 나 https:// 로 시작해야 합니다 (받은 값: {text[:80]})"
         else:
             msg = f"{'설정 url 이(가)' if path else '주소가'} 인터넷 주소가 아닙니다 (받은 값: {text[:80]})"
-        raise with_field(err_cls(msg, path=path, hint="예: http://127.0.0.1:8080"), "url")
+        raise err_cls(msg, path=path, hint="예: http://127.0.0.1:8080", field="url")
     return text.rstrip("/")
 
 
@@ -147,12 +141,12 @@ def _number(value: Any, key: str, path: Path | None, *, kind: type, minimum: flo
             raise ValueError
     except (TypeError, ValueError):
         what = "정수" if kind is int else "숫자"
-        raise with_field(
-            err_cls(f"{_name(key, path)} {what}여야 합니다 (받은 값: {value!r})", path=path), key
+        raise err_cls(
+            f"{_name(key, path)} {what}여야 합니다 (받은 값: {value!r})", path=path, field=key
         ) from None
     if number < minimum or (strict and number == minimum):
         bound = f"{minimum:g}보다 커야" if strict else f"{minimum:g} 이상이어야"
-        raise with_field(err_cls(f"{_name(key, path)} {bound} 합니다 (받은 값: {value})", path=path), key)
+        raise err_cls(f"{_name(key, path)} {bound} 합니다 (받은 값: {value})", path=path, field=key)
     return number
 
 
@@ -160,8 +154,8 @@ def check_driver(name: str, path: Path | None = None) -> str:
     if name not in driver_names():
         err_cls = ConfigError if path else UsageError
         known = ", ".join(driver_names())
-        raise with_field(
-            err_cls(f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {known})", path=path), "driver"
+        raise err_cls(
+            f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {known})", path=path, field="driver"
         )
     return name
 
@@ -169,8 +163,8 @@ def check_driver(name: str, path: Path | None = None) -> str:
 def check_via(via: str, path: Path | None = None) -> str:
     if via not in VIAS:
         err_cls = ConfigError if path else UsageError
-        raise with_field(
-            err_cls(f"{_name('via', path)} api 나 browser 여야 합니다 (받은 값: {via})", path=path), "via"
+        raise err_cls(
+            f"{_name('via', path)} api 나 browser 여야 합니다 (받은 값: {via})", path=path, field="via"
         )
     return via
 
@@ -199,24 +193,22 @@ def connection_from_config(cfg: dict[str, Any], name: str, path: Path | None = N
     table = cfg.get("lms", {})
     if not isinstance(table, dict) or name not in table:
         known = ", ".join(sorted(table)) if isinstance(table, dict) and table else "없음"
-        raise with_field(
-            ConfigError(f'설정에 [lms."{name}"] 이(가) 없습니다 (있는 LMS: {known})', path=path), "lms"
+        raise ConfigError(
+            f'설정에 [lms."{name}"] 이(가) 없습니다 (있는 LMS: {known})', path=path, field="lms"
         )
     entry = table[name]
     if not isinstance(entry, dict):
-        raise with_field(ConfigError(f'[lms."{name}"] 은(는) 표여야 합니다', path=path), "lms")
+        raise ConfigError(f'[lms."{name}"] 은(는) 표여야 합니다', path=path, field="lms")
     for key in ("driver", "url"):
         if not entry.get(key):
-            raise with_field(ConfigError(f'[lms."{name}"] 에 {key} 가 필요합니다', path=path), key)
+            raise ConfigError(f'[lms."{name}"] 에 {key} 가 필요합니다', path=path, field=key)
     for key in SECRET_KEYS:
         if key in entry:
-            raise with_field(
-                ConfigError(
-                    f'[lms."{name}"] 에 비밀번호를 적지 마세요 ({key})',
-                    path=path,
-                    hint="password_env 에 환경변수 이름을 적거나 OS 키링에 저장하세요",
-                ),
-                "password",
+            raise ConfigError(
+                f'[lms."{name}"] 에 비밀번호를 적지 마세요 ({key})',
+                path=path,
+                hint="password_env 에 환경변수 이름을 적거나 OS 키링에 저장하세요",
+                field="password",
             )
     allowed = known_keys(str(entry["driver"]))
     for key in entry:
@@ -256,15 +248,15 @@ def resolve_connection(req: ConnectionRequest) -> tuple[Connection, dict[str, An
     cfg = load_config(path)
     if req.lms:
         if path is None:
-            raise with_field(
-                UsageError(f"LMS 이름을 쓰려면 설정 파일이 필요합니다 (기본: ./{DEFAULT_CONFIG})"), "config"
+            raise UsageError(
+                f"LMS 이름을 쓰려면 설정 파일이 필요합니다 (기본: ./{DEFAULT_CONFIG})", field="config"
             )
         conn = connection_from_config(cfg, req.lms, path)
     else:
         if not req.driver:
-            raise with_field(UsageError("LMS 이름, 또는 드라이버와 주소가 필요합니다"), "lms")
+            raise UsageError("LMS 이름, 또는 드라이버와 주소가 필요합니다", field="lms")
         if not req.url:
-            raise with_field(UsageError("드라이버와 함께 LMS 주소가 필요합니다"), "url")
+            raise UsageError("드라이버와 함께 LMS 주소가 필요합니다", field="url")
         conn = Connection(name=req.driver, driver=req.driver, url=req.url, username=req.username)
     from_file = path if req.lms else None
     for key in ("driver", "url", "username", "via", "profile"):
@@ -306,12 +298,10 @@ def lms_secret(conn: Connection, *, interactive: bool | None = None) -> str:
     except (EOFError, OSError):
         secret = None
     if not secret:
-        raise with_field(
-            PasswordError(
-                f"{conn.name} 비밀번호가 필요합니다: 터미널이 없으면(예약 실행) 환경변수 {env} 에 넣거나 "
-                f"OS 키링(서비스 {KEYRING_SERVICE}, 사용자 {user})에 저장하세요"
-            ),
-            "password",
+        raise PasswordError(
+            f"{conn.name} 비밀번호가 필요합니다: 터미널이 없으면(예약 실행) 환경변수 {env} 에 넣거나 "
+            f"OS 키링(서비스 {KEYRING_SERVICE}, 사용자 {user})에 저장하세요",
+            field="password",
         )
     return secret
 
