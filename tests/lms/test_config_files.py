@@ -112,3 +112,35 @@ def test_docs_quote_korean_lms_names() -> None:
     for doc in ("README.md", "docs/lms.md", "schoolauto/lms/config.py"):
         code = "".join(re.findall(r"```.*?```", (ROOT / doc).read_text(encoding="utf-8"), re.S))
         assert code and not re.search(r"\[lms\.[^\]\"]*[가-힣]", code), doc
+
+
+def lms_command_lines() -> list[str]:
+    lines = []
+    for doc in ("README.md", "docs/lms.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        if doc == "README.md":
+            text = text[text.index("<!-- lms:start -->") : text.index("<!-- lms:end -->")]
+        for block in re.findall(r"```(?:sh|cron|bat)\n(.*?)```", text, re.S):
+            for line in block.splitlines():
+                if "schoolauto" in line and " lms " in line and not line.lstrip().startswith("#"):
+                    lines.append(line)
+    return lines
+
+
+def test_every_lms_command_in_the_docs_parses() -> None:
+    """Each documented command line is accepted by the real parser (options exist, values fit)."""
+    import shlex
+
+    from schoolauto.cli import build_parser
+
+    lines = lms_command_lines()
+    assert len(lines) >= 10
+    parser = build_parser()
+    for line in lines:
+        m = re.search(r"schoolauto(?:\.exe)? (lms .*)$", line.replace("\\", "/"))
+        assert m, line
+        rest = m.group(1).split("   #")[0].strip()
+        if rest.count('"') % 2:  # the end of a quoted schtasks /TR argument
+            rest = rest[: rest.rindex('"')]
+        args = parser.parse_args(shlex.split(rest))
+        assert args.handler is not None, line
