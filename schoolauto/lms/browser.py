@@ -10,6 +10,7 @@ downloaded: Selenium Manager is switched off).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import queue
@@ -412,8 +413,20 @@ class BrowserDriver(Driver):
                     assigned.append(name)
                     statuses[(aid, name)] = StudentStatus(status)
                 assignments.append(
-                    Assignment(id=aid, title=title, kind=spec["kind"], due=due, student_ids=tuple(assigned))
+                    Assignment(
+                        id=aid,
+                        title=title,
+                        kind=spec["kind"],
+                        due=due,
+                        student_ids=tuple(assigned),
+                        listed=True,
+                    )
                 )
+        # Pages list whom each piece of work is for, not how it was given; work listing everyone
+        # seen in the class is the class's.
+        assignments = [
+            dataclasses.replace(a, everyone=True) if set(a.student_ids) == names else a for a in assignments
+        ]
         students = [Learner(id=n, name=n, username=None) for n in sorted(names)]
         return ClassData(course=course, students=students, assignments=assignments, statuses=statuses)
 

@@ -57,6 +57,7 @@ class Assignment:
     group_ids: tuple[str, ...] = ()
     student_ids: tuple[str, ...] = ()  # individually assigned students (ad hoc)
     everyone: bool | None = None
+    listed: bool = False  # the LMS listed whom it is for without saying how (a browser page)
 
     @property
     def whole_class(self) -> bool:

@@ -42,18 +42,23 @@ def _local(value: datetime | None) -> str:
 
 
 def target_of(a: AssignmentMissing) -> str:
-    """`class`, `groups`, `learners` or `groups+learners`: how the work was given."""
+    """`class`, `groups`, `learners` or `groups+learners`: how the work was given (`listed`: the LMS
+    showed whom it is for but not how, as browser pages do)."""
     if a.assignment.whole_class:
         return "class"
+    if a.assignment.listed:
+        return "listed"
     if a.group_names and a.individual:
         return "groups+learners"
     return "groups" if a.group_names else "learners"
 
 
 def target_label(a: AssignmentMissing) -> str:
-    """'반 전체', '1모둠', '개별 6명', '2모둠 + 개별 2명'."""
+    """'반 전체', '1모둠', '개별 6명', '2모둠 + 개별 2명' ('명단 16명' when only the list is known)."""
     if a.assignment.whole_class:
         return "반 전체"
+    if a.assignment.listed:
+        return f"명단 {a.assigned}명"
     parts = list(a.group_names)
     if a.individual or not parts:
         parts.append(f"개별 {a.individual}명")

@@ -103,6 +103,14 @@ def test_browser_path_equals_rest_path_and_truth(
     assert sorted(got) == sorted(rest) == sorted(want)
     for key in want:
         assert got[key] == rest[key] == want[key], key
+    # pages show whom work is for, not how: work for everyone in the class is the class's
+    api_whole, browser_whole = (
+        {(c.course.name, a.assignment.id): a.assignment.whole_class for c in r.classes for a in c.assignments}
+        for r in (api, browser)
+    )
+    assert browser_whole == api_whole
+    targets = {a["target"] for c in browser.to_json()["classes"] for a in c["assignments"]}
+    assert targets == {"class", "listed"}
     # the same comparison as the command does it: no difference, no warning, exit 0
     res = run_cli("lms", "missing", "--config", cfg, "--lms", "kolibri-test", "--cross-check", "--yes")
     assert res.code == 0, res.err
