@@ -202,3 +202,45 @@ def test_browser_on_a_site_that_is_not_kolibri(lms_env: Path, run_cli, monkeypat
     assert res.err == (
         f"오류: Kolibri 로그인 화면이 아닙니다: {url} (설정의 url 이 이 사이트 프로필의 LMS 주소인지 확인하세요)\n"
     )
+
+
+def test_a_site_profile_is_a_driver(lms_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new LMS can be one TOML file: its name is a valid `driver`, read by the browser driver."""
+    from schoolauto.lms.base import Connection, driver_names, make_driver
+    from schoolauto.lms.browser import BrowserDriver, profile_dirs
+    from schoolauto.lms.config import ConnectionRequest, resolve_connection
+
+    drivers = lms_env.parent / "drivers"
+    drivers.mkdir()
+    text = (profile_dirs()[-2] / "kolibri.toml").read_text(encoding="utf-8")
+    (drivers / "우리학교lms.toml").write_text(
+        text.replace('site = "Kolibri"', 'site = "우리학교 LMS"'), encoding="utf-8"
+    )
+    monkeypatch.setenv("SCHOOLAUTO_DRIVERS", str(drivers))
+    assert "우리학교lms" in driver_names()
+    conn, _cfg, _path = resolve_connection(ConnectionRequest(driver="우리학교lms", url="http://127.0.0.1:9"))
+    driver = make_driver(conn, "x")
+    assert isinstance(driver, BrowserDriver) and driver.profile["site"] == "우리학교 LMS"
+    with pytest.raises(Exception, match="알 수 없는 LMS 드라이버 'nothing'"):
+        make_driver(Connection(name="n", driver="nothing", url="http://x"), None)
+
+
+def test_no_terminal_no_password_is_one_korean_line(lms_env: Path) -> None:
+    """A scheduled run (no terminal) without a password: one line saying where to put it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "SCHOOLAUTO_LMS_PASSWORD"}
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    proc = subprocess.run(
+        [sys.executable, "-m", "schoolauto", "lms", "missing", "--driver", "kolibri", "--url", "http://127.0.0.1:9",
+         "--username", "coach"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "오류: kolibri 비밀번호가 필요합니다: 터미널이 없으면(예약 실행) 환경변수 SCHOOLAUTO_LMS_PASSWORD 에 "
+        "넣거나 OS 키링(서비스 schoolauto-lms, 사용자 kolibri:coach)에 저장하세요\n"
+    )
