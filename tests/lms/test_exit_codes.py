@@ -244,3 +244,14 @@ def test_no_terminal_no_password_is_one_korean_line(lms_env: Path) -> None:
         "오류: kolibri 비밀번호가 필요합니다: 터미널이 없으면(예약 실행) 환경변수 SCHOOLAUTO_LMS_PASSWORD 에 "
         "넣거나 OS 키링(서비스 schoolauto-lms, 사용자 kolibri:coach)에 저장하세요\n"
     )
+
+
+def test_no_class_visible_exit_1(fake: type[FakeDriver], run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(FakeDriver, "list_classes", lambda self: [])
+    res = run_cli(*ARGS, "--json", "r.json")
+    assert res.code == 1
+    assert res.err == (
+        "오류: LMS(fake) 에 이 계정이 볼 수 있는 반이 하나도 없습니다 "
+        "(코치(교사) 계정인지, 반에 코치로 배정되었는지 확인하세요)\n"
+    )
+    assert not Path("r.json").exists()
