@@ -39,7 +39,7 @@ import requests
 from ..errors import DependencyError, LmsError
 
 KOLIBRI_VERSION = "0.19.5"
-SANDBOX_FORMAT = "4"  # bump when seeding changes, so cached sandboxes are rebuilt
+SANDBOX_FORMAT = "5"  # bump when seeding changes, so cached sandboxes are rebuilt
 REPO = Path(__file__).resolve().parents[2]
 IN_CHECKOUT = (REPO / "pyproject.toml").exists() and (REPO / "scripts").is_dir()
 SETUP_HINT = (
@@ -443,7 +443,8 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
 
     Assignment modes (with `spec.modes`): whole class, one group, two overlapping groups (a learner
     in both gets the work once), a group plus individual learners, individual learners only (Kolibri's
-    ad hoc group: `assignments: []` and `learner_ids`), for quizzes and lessons; an ended quiz; a
+    ad hoc group: `assignments: []` and `learner_ids`), for quizzes and lessons; an ended quiz, a
+    quiz not started by the coach, a draft and a lesson hidden from learners (none of them due); a
     learner who joined the class and one who joined a group after the work was assigned; a learner
     removed from the class and one deactivated (deleted) after they had worked. The truth is who is
     assigned *now* (Kolibri's own rule: assignments are to collections, resolved by membership).
@@ -514,6 +515,7 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
             work += [
                 ("개별 레슨", "lesson", {"learners": [users[1], users[5], users[25], deleted]}, "active"),
                 ("2모둠 레슨", "lesson", {"groups": ["2모둠"]}, "active"),
+                ("숨긴 레슨", "lesson", {"class": True}, "hidden"),  # not visible to learners
             ]
 
         members = _Members(users, {g: [m["username"] for m in ms] for g, ms in groups.items()}, late)
@@ -546,12 +548,13 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
                     resources=[
                         {"content_id": ex["content_id"], "channel_id": CHANNEL_ID, "contentnode_id": ex["id"]}
                     ],
-                    active=True,
+                    active=state != "hidden",
                     created_by=admin.user_id,
                 )
                 obj = admin.call("POST", "/api/lessons/lesson/", json=body)
                 extra = {"exercise": ex}
-            if state in ("inactive", "draft"):
+            if state in ("inactive", "draft", "hidden"):
+                ctruth.setdefault("not_due", []).append(title)
                 continue  # not due work: never in a report
             if state == "ended":
                 finish.append(("end_quiz", cid, obj["id"]))

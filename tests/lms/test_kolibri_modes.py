@@ -65,6 +65,8 @@ def test_the_sandbox_covers_every_mode(kolibri: dict[str, Any]) -> None:
         assert {m for _k, m in modes} == MODES
         assert {("lesson", "learners"), ("quiz", "learners"), ("lesson", "groups")} <= modes
         assert any(a["ended"] for a in c["assignments"])
+        # neither a quiz the coach has not started, a draft, nor a lesson hidden from learners is due
+        assert set(c["not_due"]) == {"다음 주 퀴즈 (아직 안 엶)", "초안 퀴즈", "숨긴 레슨"}
         statuses = {s for a in c["assignments"] for s in a["statuses"].values()}
         assert statuses == {"submitted", "started", "not_started"}
         assert len(c["left"]) == 2  # one removed from the class, one deleted
