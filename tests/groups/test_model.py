@@ -444,3 +444,61 @@ def test_local_search_deltas_equal_full_recomputation():
             assert state.total() - before == pytest.approx(d, abs=1e-6)
         if rng.random() < 0.5:  # wander, so later checks see other states
             state.move(b1, h)
+
+
+def test_parts_are_scored_like_the_whole_and_improve_it():
+    """lns: a part (some groups re-solved, the rest held) changes the objective exactly as the whole
+    does, and re-solving parts improves a poor assignment without breaking a rule."""
+    import random as _random
+
+    from schoolauto.groups.budget import Budget
+    from schoolauto.groups.lns import improve_by_parts, part_of
+    from schoolauto.groups.solvers import get_solver
+
+    rng = _random.Random(7)
+    n, G = 48, 6
+    problem = Problem(
+        ids=[str(10000 + i) for i in range(n)],
+        n_groups=G,
+        min_size=8,
+        max_size=8,
+        categorical={
+            "성별": [rng.choice("남여") for _ in range(n)],
+            "수준": [rng.choice("상중하") for _ in range(n)],
+        },
+        numeric={"성적": [float(rng.randint(40, 100)) for _ in range(n)]},
+        balance={"성별": 1.0, "수준": 1.0},
+        numeric_balance={"성적": 0.2},
+        constraints=[_c("apart", 0, 1), _c("together", 2, 3), _c("fixed", 4, group=2)],
+    )
+    start = random_assignment(problem, seed=3).assignment  # keeps sizes, together and fixed
+    if start[0] == start[1]:  # and apart, whatever the seed
+        other = next(i for i in range(5, n) if start[i] != start[0])
+        start[1], start[other] = start[other], start[1]
+    assert check_constraints(problem, start).ok
+    whole_before = evaluate(problem, start).objective
+    chosen = [0, 2, 5]
+    sub, members = part_of(problem, start, chosen)
+    local = {g: j for j, g in enumerate(chosen)}
+    sub_start = [local[start[i]] for i in members]
+    moved = list(sub_start)
+    moved[0], moved[1] = moved[1], moved[0]  # a swap inside the part
+    whole_moved = list(start)
+    for j, i in enumerate(members):
+        whole_moved[i] = chosen[moved[j]]
+    assert evaluate(sub, moved).objective - evaluate(sub, sub_start).objective == pytest.approx(
+        evaluate(problem, whole_moved).objective - whole_before, abs=1e-9
+    )
+    balance_only = Problem(**{**problem.__dict__, "numeric_balance": {}})  # parts prove fast
+    better, tried, improved = improve_by_parts(
+        balance_only,
+        start,
+        get_solver("highs"),
+        Budget(30),
+        seed=0,
+        deadline=None,
+        floor=simple_lower_bound(balance_only),
+    )
+    assert tried >= 1 and improved >= 1
+    assert check_constraints(balance_only, better).ok
+    assert evaluate(balance_only, better).objective < evaluate(balance_only, start).objective
