@@ -30,7 +30,7 @@ from .blocks import Blocks, make_blocks
 from .budget import Budget, ProgressCallback
 from .feasibility import explain_infeasible, precheck
 from .heuristics import greedy_swap, improve, random_assignment, tiebreak
-from .ilp import block_groups, build_model, run_solver, set_start
+from .ilp import Model, block_groups, build_model, run_solver, set_start
 from .lns import improve_by_parts
 from .problem import Problem
 from .result import AssignResult, make_result
@@ -156,78 +156,99 @@ def _whole(
         symmetry = "order" if len(blocks.blocks) <= SMALL_BLOCKS else backend.symmetry
         model = build_model(problem, blocks, seed=s.seed, symmetry=symmetry)
         st.detail = f"배치 변수 {len(model.x):,}개, 제약 {len(model.lp.constraints):,}개"
-    notes: list[str] = []
-    start: list[int] | None = None
-    start_objective = float("inf")
+    best = _Best(bound=floor)
     with budget.stage("시작해 (greedy)") as st:
         # A greedy placement costs milliseconds and gives the solver an answer to improve on.
         found = greedy_swap(problem, seed=s.seed, time_limit=None, blocks=blocks, max_idle_passes=0)
         if found.checks.ok:
-            start = [found.assignment[blk.members[0]] for blk in blocks.blocks]
-            start_objective = found.objective
+            best.groups = [found.assignment[blk.members[0]] for blk in blocks.blocks]
+            best.objective = found.objective
             st.detail = f"목적값 {found.objective:.4f}"
-    groups: list[int] | None = start
-    objective = start_objective
-    bound = floor
-    model_objective: float | None = None
     for attempt in (1, 2):
-        # First a short attempt (most models that can be proven are proven in it); if it leaves a
-        # gap, local search improves its answer while that improves, and the second attempt
-        # starts from that with the rest of the budget (its bound counts too).
-        left = budget.remaining()
-        reserve = _tiebreak_reserve(budget)
-        limit = None if left is None else max(0.0, left - reserve)
-        if attempt == 1 and limit is not None:
-            limit = min(limit, max(FIRST_MIN, FIRST_SHARE * limit))
-        if attempt == 2 and limit is not None and limit < 1.0:
+        if not _attempt(attempt, problem, blocks, model, backend, s, budget, best):
             break
-        warm = groups is not None and set_start(model, groups)
-        with budget.stage(f"정수계획 {attempt}차 ({backend.name})") as st:
-            outcome = run_solver(model, backend, budget, time_limit=limit, threads=s.threads, warm_start=warm)
-            st.detail = f"{outcome.status}, 목적값 {outcome.objective}, 하한 {outcome.bound}"
-        if outcome.status == "infeasible":
-            with budget.stage("불가능한 까닭 찾기"):
-                raise explain_infeasible(problem, backend, budget)
-        if outcome.bound is not None:
-            bound = max(bound, outcome.bound + model.constant)
-        if outcome.status in ("optimal", "feasible"):
-            found_groups = block_groups(model)
-            value = evaluate(problem, blocks.assignment(found_groups, problem.n)).objective
-            if groups is None or value <= objective + 1e-9 * max(1.0, abs(objective)):
-                groups, objective = found_groups, value
-                model_objective = None if outcome.objective is None else outcome.objective + model.constant
-        if groups is None:
-            continue
-        if _proven(objective, bound) or budget.expired():
-            break
-        with budget.stage("지역 탐색 (개선되는 동안)") as st:
-            better = improve(problem, blocks, groups, seed=s.seed, deadline=_deadline(budget), target=bound)
-            value = evaluate(problem, blocks.assignment(better, problem.n)).objective
-            if value < objective - 1e-9 * max(1.0, abs(objective)):
-                st.detail = f"{objective:.4f} → {value:.4f}"
-                groups, objective, model_objective = better, value, None
-        if _proven(objective, bound):
-            break
-    if groups is None:
+    if best.groups is None:
         raise SolverError(
             "제한 시간 안에 배정안을 찾지 못했습니다",
             hint="제한 시간을 늘리거나 제약을 줄여 보세요",
             field="time_limit",
         )
-    status = "optimal" if _proven(objective, bound) else "feasible"
+    groups = best.groups
+    status = "optimal" if _proven(best.objective, best.bound) else "feasible"
     if status == "optimal":
-        groups = _tiebreak(problem, blocks, groups, objective, s, budget)
+        groups = _tiebreak(problem, blocks, groups, best.objective, s, budget)
     return make_result(
         problem,
         blocks.assignment(groups, problem.n),
         method="ilp",
         solver=backend.name,
         status=status,
-        bound=bound,
+        bound=best.bound,
         seconds=budget.elapsed(),
-        model_objective=model_objective,
-        notes=notes,
+        model_objective=best.model_objective,
     )
+
+
+@dataclass
+class _Best:
+    """The best answer so far (block groups), its objective, the best bound, the solver's value."""
+
+    bound: float
+    groups: list[int] | None = None
+    objective: float = float("inf")
+    model_objective: float | None = None
+
+
+def _attempt(
+    attempt: int,
+    problem: Problem,
+    blocks: Blocks,
+    model: Model,
+    backend: SolverBackend,
+    s: SolveSettings,
+    budget: Budget,
+    best: _Best,
+) -> bool:
+    """One solver attempt, then local search while it improves if unproven; False: stop here.
+
+    The first attempt is short (most models that can be proven are proven in it); if it leaves a
+    gap, local search improves its answer and the second attempt starts from that with the rest of
+    the budget (its bound counts too).
+    """
+    left = budget.remaining()
+    limit = None if left is None else max(0.0, left - _tiebreak_reserve(budget))
+    if attempt == 1 and limit is not None:
+        limit = min(limit, max(FIRST_MIN, FIRST_SHARE * limit))
+    if attempt > 1 and limit is not None and limit < 1.0:
+        return False
+    warm = best.groups is not None and set_start(model, best.groups)
+    with budget.stage(f"정수계획 {attempt}차 ({backend.name})") as st:
+        outcome = run_solver(model, backend, budget, time_limit=limit, threads=s.threads, warm_start=warm)
+        st.detail = f"{outcome.status}, 목적값 {outcome.objective}, 하한 {outcome.bound}"
+    if outcome.status == "infeasible":
+        with budget.stage("불가능한 까닭 찾기"):
+            raise explain_infeasible(problem, backend, budget)
+    if outcome.bound is not None:
+        best.bound = max(best.bound, outcome.bound + model.constant)
+    if outcome.status in ("optimal", "feasible"):
+        found = block_groups(model)
+        value = evaluate(problem, blocks.assignment(found, problem.n)).objective
+        if best.groups is None or value <= best.objective + 1e-9 * max(1.0, abs(best.objective)):
+            best.groups, best.objective = found, value
+            best.model_objective = None if outcome.objective is None else outcome.objective + model.constant
+    if best.groups is None:
+        return True
+    if _proven(best.objective, best.bound) or budget.expired():
+        return False
+    with budget.stage("지역 탐색 (개선되는 동안)") as st:
+        better = improve(
+            problem, blocks, best.groups, seed=s.seed, deadline=_deadline(budget), target=best.bound
+        )
+        value = evaluate(problem, blocks.assignment(better, problem.n)).objective
+        if value < best.objective - 1e-9 * max(1.0, abs(best.objective)):
+            st.detail = f"{best.objective:.4f} → {value:.4f}"
+            best.groups, best.objective, best.model_objective = better, value, None
+    return not _proven(best.objective, best.bound)
 
 
 def _deadline(budget: Budget) -> float:
