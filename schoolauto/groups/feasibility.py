@@ -45,8 +45,13 @@ def _together_rules(problem: Problem, members: list[int]) -> list[Constraint]:
 def precheck(problem: Problem, blocks: Blocks | None = None) -> None:
     """Raise InfeasibleError naming the rules and students, for the conflicts that need no solver."""
     blocks = blocks or make_blocks(problem)
+    _check_sizes(problem, blocks)
+    _check_fixed(problem, blocks)
+    _check_apart(problem, blocks)
+
+
+def _check_sizes(problem: Problem, blocks: Blocks) -> None:
     G, lo, hi, W = problem.n_groups, problem.min_size, problem.max_size, problem.total_seats
-    ids = problem.ids
     u = problem.unit
     fail = functools.partial(_fail, unit=u)
     if G * lo > W:
@@ -61,6 +66,11 @@ def precheck(problem: Problem, blocks: Blocks | None = None) -> None:
                 f"{what} {_ids(problem, blk.members)} ({blk.seats}석)이 가장 큰 {u}({hi}석)보다 많습니다",
                 [problem.label(c) for c in rules],
             )
+
+
+def _check_fixed(problem: Problem, blocks: Blocks) -> None:
+    G, hi, u = problem.n_groups, problem.max_size, problem.unit
+    fail = functools.partial(_fail, unit=u)
     for c in problem.constraints:
         if c.kind == KIND_FIXED and c.group is not None and c.group > G:
             raise fail(f"고정할 {u} {c.group} 이(가) {u} 수({G})보다 큽니다", [problem.label(c)])
@@ -85,6 +95,11 @@ def precheck(problem: Problem, blocks: Blocks | None = None) -> None:
                 f"{g + 1}{u}에 고정된 학생이 {seats}석으로 {u} 크기({hi}석)보다 많습니다",
                 [problem.label(c) for c in dict.fromkeys(fixed_rules[g])],
             )
+
+
+def _check_apart(problem: Problem, blocks: Blocks) -> None:
+    G, ids, u = problem.n_groups, problem.ids, problem.unit
+    fail = functools.partial(_fail, unit=u)
     for bs, c in blocks.apart_sets:
         per_block = Counter(blocks.of_student[i] for i in c.members)
         joined = [b for b, k in per_block.items() if k > 1]
