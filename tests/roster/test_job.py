@@ -74,3 +74,24 @@ def test_json_follows_its_schema():
     )
     for request in (RosterRequest(students=7, seed=3), RosterRequest(per_class=3, grades=(2, 3), classes=2)):
         jsonschema.validate(generate(request).to_json(), schema)
+
+
+def test_moved_template_still_fills(tmp_path: Path):
+    import shutil
+
+    from schoolauto.reports.engine import find_template
+
+    mine = tmp_path / "우리 명렬표 서식.xlsx"
+    shutil.copy(find_template("roster"), mine)
+    wb = load_workbook(mine)
+    ws = wb.active
+    ws.insert_rows(1, 2)
+    ws.insert_cols(1)
+    ws.title = "2학년"
+    wb.save(mine)
+    result = generate(RosterRequest(students=5, seed=2))
+    out = tmp_path / "r.xlsx"
+    write_outputs(result, OutputRequest(out=out, template=mine))
+    ws = load_workbook(out)["2학년"]
+    assert ws["B3"].value == "학생 명렬표"
+    assert [ws.cell(r, 2).value for r in range(7, 12)] == [s.student_id for s in result.students]
