@@ -174,7 +174,6 @@ def scale(students: int, seed: int, tmp: Path) -> None:
     folder = tmp / "school"
     t = time.perf_counter()
     gen = generate_reading_exports(folder, students=students, seed=seed, formats=("xlsx",))
-    folder = folder / "내보내기"
     ds = read_reading_exports([folder])
     texts = sorted({compare_text(e) for e in ds.entries})
     (tmp / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")

@@ -15,10 +15,10 @@ echo "== 1. 가상 독서활동상황 내보내기 파일 만들기 (3학년 120
 $SA records generate --students 120 --out-dir "$OUT/exports" --format xlsx,csv --seed 1
 echo "== 2. 독서활동 중복 도서 검사 (기본 방법)"
 # the same classes were written as xlsx and as csv: check one copy, or every book would be doubled
-$SA records duplicates "$OUT"/exports/내보내기/*.xlsx --school "한빛고등학교" \
+$SA records duplicates "$OUT"/exports/*.xlsx --school "한빛고등학교" \
   --out "$OUT/독서활동_중복검사.xlsx" --json "$OUT/독서활동_중복검사.json" --csv "$OUT/독서활동_중복검사.csv"
 echo "== 3. 같은 자료를 발표의 형태소 비율 방법으로 (비교용)"
-$SA records duplicates "$OUT"/exports/내보내기/*.xlsx --method ratio --json "$OUT/형태소비율_결과.json"
+$SA records duplicates "$OUT"/exports/*.xlsx --method ratio --json "$OUT/형태소비율_결과.json"
 if $SA groups --help >/dev/null 2>&1 && $SA roster --help >/dev/null 2>&1; then
   echo "== 4. 가상 명렬표로 모둠 편성 (30명 → 6모둠, 성별·수준 균형)"
   $SA roster generate --students 30 --seed 1 --out "$OUT/명렬표.xlsx"

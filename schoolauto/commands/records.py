@@ -60,10 +60,10 @@ def register(sub: Any) -> None:
     g = rs.add_parser(
         "generate",
         help="시험용 가상 독서활동상황 파일을 만듭니다 (중복·함정 포함, 정답 파일 포함)",
-        description="faker 로 만든 가상 학생의 NEIS 반별 독서활동상황 내보내기 파일을 폴더/내보내기/ 에, "
-        "진짜 중복 쌍을 적은 정답 파일을 폴더/정답.csv 에 만듭니다 (검사할 폴더에는 정답 파일이 없습니다).",
+        description="faker 로 만든 가상 학생의 NEIS 반별 독서활동상황 내보내기 파일을 폴더에, "
+        "진짜 중복 쌍을 적은 정답 파일을 그 옆(폴더_정답.csv)에 만듭니다 (검사할 폴더에는 정답 파일이 없습니다).",
         epilog="예: schoolauto records generate --students 90 --out-dir 가상자료 --format xlsx,csv --seed 1\n"
-        "    schoolauto records duplicates 가상자료/내보내기/ --out 중복검사.xlsx",
+        "    schoolauto records duplicates 가상자료/ --out 중복검사.xlsx\n정답 파일은 가상자료_정답.csv 에 생깁니다.",
     )
     g.add_argument("--students", type=int, default=60, metavar="학생수", help="학생 수 (기본값: 60)")
     g.add_argument(
@@ -75,7 +75,9 @@ def register(sub: Any) -> None:
     )
     g.add_argument("--class-size", type=int, default=30, metavar="학생수", help="반당 학생 수 (기본값: 30)")
     g.add_argument("--books", type=int, default=30, metavar="권수", help="학생당 평균 도서 수 (기본값: 30)")
-    g.add_argument("--format", default="xlsx", help="파일 형식: xlsx, csv 또는 xlsx,csv (기본값: xlsx)")
+    g.add_argument(
+        "--format", default="xlsx", metavar="형식", help="파일 형식: xlsx, csv 또는 xlsx,csv (기본값: xlsx)"
+    )
     g.add_argument("--out-dir", required=True, metavar="폴더", help="파일을 쓸 폴더")
     g.add_argument(
         "--seed", type=int, default=0, metavar="시드", help="난수 시드: 같은 시드는 같은 파일 (기본값: 0)"

@@ -479,14 +479,21 @@ def _layout_rows(
     return rows, meta, merges
 
 
-EXPORTS_FOLDER = "내보내기"  # the class files go here; the gold file beside it, never inside
-GOLD_NAME = "정답.csv"
 FORMATS = ("xlsx", "csv")
+GOLD_SUFFIX = "_정답.csv"  # the gold file sits beside the export folder, never inside it
+
+
+def gold_path(out_dir: str | Path) -> Path:
+    """`exports/` -> `exports_정답.csv` next to it: a check of the folder never sees the answers."""
+    out = Path(out_dir)
+    if out.name in ("", ".", ".."):
+        out = out.resolve()
+    return out.parent / f"{out.name}{GOLD_SUFFIX}"
 
 
 @dataclass
 class GenerateRequest:
-    """What `records generate` makes: the exports in `<out_dir>/내보내기/`, the gold file `<out_dir>/정답.csv`."""
+    """What `records generate` makes: the exports in `out_dir/`, the gold file `out_dir_정답.csv` beside it."""
 
     out_dir: str | Path
     students: int = 60
@@ -531,9 +538,8 @@ def _check_request(
         raise UsageError(
             f"알 수 없는 형식입니다: {', '.join(sorted(set(bad)))} (가능한 값: xlsx, csv)", field="format"
         )
-    for folder in (out, out / EXPORTS_FOLDER):
-        if folder.exists() and not folder.is_dir():
-            raise UsageError("폴더가 아니라 파일입니다: 폴더 이름을 주세요", path=folder, field="out_dir")
+    if out.exists() and not out.is_dir():
+        raise UsageError("폴더가 아니라 파일입니다: 폴더 이름을 주세요", path=out, field="out_dir")
 
 
 def generate_reading_exports(
@@ -550,12 +556,12 @@ def generate_reading_exports(
     books_per_student: int = 30,
     overwrite: bool = False,
 ) -> GeneratedExports:
-    """Write one 반별 export per class (xlsx and/or CP949 csv) into `out_dir/내보내기/` and the gold
-    file `out_dir/정답.csv` beside that folder, so a check of the export folder never sees it."""
+    """Write one 반별 export per class (xlsx and/or CP949 csv) into `out_dir/` and the gold file
+    `<out_dir>_정답.csv` beside that folder, so a check of the export folder never sees it."""
     out = Path(out_dir)
     formats = [f.strip().lower() for f in formats if f.strip()]
     _check_request(out, students, class_size, books_per_student, grade, formats)
-    exports = out / EXPORTS_FOLDER
+    exports = out
     plans = plan_students(
         students,
         grade=grade,
@@ -569,7 +575,7 @@ def generate_reading_exports(
     for p in plans:
         by_class.setdefault(p.klass, []).append(p)
     names = {k: f"{year}_{grade}학년_{k}반_독서활동상황" for k in by_class}
-    targets = [exports / f"{names[k]}.{fmt}" for k in by_class for fmt in formats] + [out / GOLD_NAME]
+    targets = [exports / f"{names[k]}.{fmt}" for k in by_class for fmt in formats] + [gold_path(out)]
     for t in targets:
         if t.exists() and not overwrite:
             raise OutputExistsError(
@@ -606,7 +612,7 @@ def generate_reading_exports(
                         gold_rows.append(
                             [names[k], k, number, name, ra, ia, pa.text, rb, ib, pb.text, variant]
                         )
-    gold = out / GOLD_NAME
+    gold = gold_path(out)
     pending.append((gold, csv_bytes(GOLD_HEADER, gold_rows)))
     try:
         exports.mkdir(parents=True, exist_ok=True)
