@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from openpyxl.utils import get_column_letter
+
 from ..errors import InputFileError, MissingColumnsError
-from ..ingest import ColumnSpec, HeaderMatch, Sheet, expand_inputs, iter_records
-from .model import StudentRef
+from ..ingest import ColumnSpec, HeaderMatch, Sheet, expand_inputs, iter_records, locate_columns, read_sheets
+from .model import Source, StudentRef
 from .text import nfkc
 
 log = logging.getLogger(__name__)
@@ -259,3 +261,202 @@ class StudentRows:
                 grade=clean_number(v.get("grade", "")) or self.ctx.grade,
                 semester=v.get("semester") or None,
             )
+
+
+# --- Record texts: 세특, 행특, 창체 -------------------------------------------------------------
+
+FIELD_SUBJECT = "교과세특"
+FIELD_PERSONAL = "개인세특"
+FIELD_BEHAVIOUR = "행특"
+FIELD_AUTONOMY = "자율"
+FIELD_CLUB = "동아리"
+FIELD_CAREER = "진로"
+FIELD_VOLUNTEER = "봉사"
+FIELDS = (
+    FIELD_SUBJECT,
+    FIELD_PERSONAL,
+    FIELD_BEHAVIOUR,
+    FIELD_AUTONOMY,
+    FIELD_CLUB,
+    FIELD_CAREER,
+    FIELD_VOLUNTEER,
+)
+FIELD_LABELS = {
+    FIELD_SUBJECT: "교과 세부능력 및 특기사항",
+    FIELD_PERSONAL: "개인별 세부능력 및 특기사항",
+    FIELD_BEHAVIOUR: "행동특성 및 종합의견",
+    FIELD_AUTONOMY: "자율(자치)활동",
+    FIELD_CLUB: "동아리활동",
+    FIELD_CAREER: "진로활동",
+    FIELD_VOLUNTEER: "봉사활동",
+}
+# text column key -> field (None: the field comes from the 영역 column)
+_TEXT_SPECS = [
+    ColumnSpec(
+        FIELD_PERSONAL,
+        ("개인별 세부능력 및 특기사항", "개인별 세특", "개인 세특", "개인별세부능력및특기사항"),
+        required=False,
+    ),
+    ColumnSpec(
+        FIELD_SUBJECT,
+        (
+            "세부능력 및 특기사항",
+            "교과 세부능력 및 특기사항",
+            "과목별 세부능력 및 특기사항",
+            "교과세특",
+            "세특",
+            "과목 세특",
+        ),
+        required=False,
+    ),
+    ColumnSpec(FIELD_BEHAVIOUR, ("행동특성 및 종합의견", "행특", "종합의견", "행동특성"), required=False),
+    ColumnSpec(
+        FIELD_AUTONOMY,
+        ("자율활동", "자율·자치활동", "자율 자치 활동", "자율활동 특기사항", "자율·자치활동 특기사항"),
+        required=False,
+    ),
+    ColumnSpec(FIELD_CLUB, ("동아리활동", "동아리", "동아리활동 특기사항"), required=False),
+    ColumnSpec(FIELD_CAREER, ("진로활동", "진로", "진로활동 특기사항"), required=False),
+    ColumnSpec(FIELD_VOLUNTEER, ("봉사활동", "봉사활동 특기사항"), required=False),
+    ColumnSpec(
+        "activity", ("특기사항", "창의적 체험활동 특기사항", "창체 특기사항", "활동내용"), required=False
+    ),
+]
+_CONTEXT_SPECS = [
+    ColumnSpec(
+        "subject", ("과목", "과목명", "교과목", "교과(과목)", "교과/과목", "과목 또는 영역"), required=False
+    ),
+    ColumnSpec("area", ("영역", "활동영역", "창체영역", "창체 영역", "활동 영역"), required=False),
+]
+TEXT_COLUMN_SPECS = [*_TEXT_SPECS, *STUDENT_SPECS, *_CONTEXT_SPECS]
+_TEXT_KEYS = tuple(s.key for s in _TEXT_SPECS)
+NEEDED_TEXT_COLUMNS = (
+    "세부능력 및 특기사항, 행동특성 및 종합의견, 창의적 체험활동(영역과 특기사항, 또는 영역별 열)"
+)
+
+
+def area_field(value: str) -> str | None:
+    """'자율·자치활동' -> '자율', '동아리 활동' -> '동아리'; None when it names no 영역."""
+    v = re.sub(r"[\s·.\-]", "", nfkc(value))
+    for prefix, fld in (("자율", FIELD_AUTONOMY), ("자치", FIELD_AUTONOMY), ("동아리", FIELD_CLUB)):
+        if v.startswith(prefix):
+            return fld
+    for prefix, fld in (("진로", FIELD_CAREER), ("봉사", FIELD_VOLUNTEER)):
+        if v.startswith(prefix):
+            return fld
+    return None
+
+
+@dataclass(frozen=True)
+class RecordText:
+    """One student's text in one field (and subject), as written, with where it was written."""
+
+    student: StudentRef
+    field: str
+    subject: str | None
+    text: str
+    source: Source
+
+
+@dataclass
+class RecordFile:
+    file: InputFile
+    texts: list[RecordText]
+    sheets_read: int
+
+
+def _sheet_texts(match: HeaderMatch, display: str) -> Iterator[RecordText]:
+    cols = match.columns
+    text_keys = tuple(k for k in _TEXT_KEYS if k in cols)
+    if "activity" in cols and "area" not in cols and not any(k in cols for k in FIELDS):
+        raise MissingColumnsError(
+            "창의적 체험활동 특기사항 열은 있지만 영역 열이 없습니다",
+            path=match.sheet.path,
+            sheet=match.sheet.name,
+            row=match.header_row_number,
+            hint="'영역' 열(자율활동, 동아리활동, 진로활동, 봉사활동)을 넣거나 영역별 열로 나누세요",
+        )
+    ctx_personal = "개인별" in title_context(match.sheet, match.header_index).text
+    rows = StudentRows(match, text_keys=text_keys, carry=("year", "grade", "subject", "area"))
+    for r in rows:
+        for key in text_keys:
+            text = r.values.get(key, "")
+            if text in EMPTY_CELLS:
+                continue
+            subject = r.values.get("subject") or None
+            if key == "activity":
+                fld = area_field(r.values.get("area", ""))
+                if fld is None:
+                    raise InputFileError(
+                        f"영역을 알 수 없습니다: '{r.values.get('area', '')}'",
+                        path=match.sheet.path,
+                        sheet=match.sheet.name,
+                        row=r.row,
+                        hint="영역은 자율활동, 동아리활동, 진로활동, 봉사활동 중 하나여야 합니다",
+                    )
+                subject = None
+            elif key == FIELD_SUBJECT and subject is None and ctx_personal:
+                fld = FIELD_PERSONAL
+            else:
+                fld = key
+            if fld != FIELD_SUBJECT:
+                subject = None
+            yield RecordText(
+                student=r.student,
+                field=fld,
+                subject=subject,
+                text=text,
+                source=Source(
+                    file=display,
+                    sheet=match.sheet.name,
+                    row=r.row,
+                    column=get_column_letter(cols[key] + 1),
+                    year=r.year or None,
+                    grade=r.grade or None,
+                    semester=r.semester,
+                    subject=subject,
+                ),
+            )
+
+
+def _read_record_file(f: InputFile, password: str | None) -> RecordFile:
+    sheets = read_sheets(f.path, password=password)
+    texts: list[RecordText] = []
+    matched = 0
+    best_error: MissingColumnsError | None = None
+    for sheet in sheets:
+        match = locate_columns(sheet, TEXT_COLUMN_SPECS, raise_missing=False)
+        if match is None or not any(k in match.columns for k in _TEXT_KEYS):
+            continue
+        matched += 1
+        try:
+            texts.extend(_sheet_texts(match, f.display))
+        except MissingColumnsError as exc:
+            best_error = best_error or exc
+            matched -= 1
+    if matched == 0:
+        if best_error is not None:
+            raise best_error
+        sheet = sheets[0]
+        idx = next((i for i, r in enumerate(sheet.rows[:40]) if sum(1 for c in r if c) >= 2), 0)
+        found = [c for c in (sheet.rows[idx] if sheet.rows else []) if c]
+        raise MissingColumnsError(
+            f"필요한 열이 없습니다: {NEEDED_TEXT_COLUMNS} 중 하나 / 찾은 열: {', '.join(found[:15]) or '(없음)'}",
+            path=f.path,
+            sheet=sheet.name,
+            hint="NEIS 세부능력 및 특기사항, 행동특성 및 종합의견, 창의적 체험활동 내보내기 파일이어야 합니다",
+        )
+    return RecordFile(file=f, texts=texts, sheets_read=matched)
+
+
+def iter_record_files(
+    paths: Iterable[str | Path], *, password: str | None = None, skipped: list[SkippedFile] | None = None
+) -> Iterator[RecordFile]:
+    """Each file's record texts (세특, 행특, 창체) as it is read; bad files in folders are skipped."""
+    skipped = skipped if skipped is not None else []
+
+    def read(f: InputFile) -> RecordFile:
+        return _read_record_file(f, password)
+
+    for _, got in read_each(input_files(paths), read, skipped, what="생활기록부(세특·행특·창체)"):
+        yield got
