@@ -58,6 +58,13 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{_korean_argparse_message(message)} — '{self.prog} --help' 로 사용법을 보세요")
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        ns, rest = super().parse_known_args(args, namespace)
+        # The innermost (sub)parser finishes first: remember it, to map error fields to its flags.
+        if getattr(ns, "_leaf_parser", None) is None:
+            ns._leaf_parser = self
+        return ns, rest
+
 
 Handler = Callable[[argparse.Namespace], int | None]
 
@@ -65,6 +72,98 @@ Handler = Callable[[argparse.Namespace], int | None]
 def add_common_output_options(p: argparse.ArgumentParser) -> None:
     """--overwrite, shared by every command that writes files."""
     p.add_argument("--overwrite", action="store_true", help="이미 있는 출력 파일을 덮어씁니다")
+
+
+OUTPUT_PASSWORD_ENV = "SCHOOLAUTO_OUTPUT_PASSWORD"
+
+
+def add_output_options(
+    p: argparse.ArgumentParser,
+    *,
+    template: str,
+    xlsx_help: str = "엑셀 보고서",
+    csv_help: str = "CSV (한 줄에 한 항목)",
+    title: str = "출력",
+) -> None:
+    """The options every report command shares: --out/--json/--csv/--template/--encrypt/--overwrite."""
+    g = p.add_argument_group(title)
+    g.add_argument("--out", metavar="보고서.xlsx", help=xlsx_help)
+    g.add_argument("--json", metavar="결과.json", help="JSON 결과 ('-' 이면 화면으로)")
+    g.add_argument("--csv", metavar="결과.csv", help=csv_help)
+    g.add_argument(
+        "--template", metavar="서식.xlsx", help=f"엑셀 보고서 서식 파일 (기본값: templates/{template}.xlsx)"
+    )
+    g.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=f"엑셀 보고서에 암호를 겁니다 (암호는 환경변수 {OUTPUT_PASSWORD_ENV} 또는 두 번 입력)",
+    )
+    g.add_argument("--overwrite", action="store_true", help="이미 있는 출력 파일을 덮어씁니다")
+
+
+def output_request(args: argparse.Namespace, inputs: Sequence[str] = ()) -> Any:
+    """The `OutputRequest` for the shared output options, checked before any work is done.
+
+    Every destination is checked first; the report password is asked for last (twice, on a
+    terminal), so a typo in a path never costs a password prompt.
+    """
+    from .outputs import OutputRequest, check_outputs
+
+    if getattr(args, "encrypt", False) and not args.out:
+        raise UsageError("--encrypt 는 --out 과 함께 씁니다")
+    request = OutputRequest(
+        out=args.out,
+        json=args.json,
+        csv=args.csv,
+        template=getattr(args, "template", None),
+        overwrite=bool(getattr(args, "overwrite", False)),
+        csv_encoding=getattr(args, "csv_encoding", None) or "utf-8-sig",
+    )
+    check_outputs(request, inputs)
+    if getattr(args, "encrypt", False):
+        request.password = ask_new_password(OUTPUT_PASSWORD_ENV, "보고서에 걸 암호")
+    return request
+
+
+def ask_new_password(env_var: str, what: str) -> str:
+    """A new password from the environment, or typed twice on a terminal."""
+    import getpass
+    import os
+
+    value = os.environ.get(env_var)
+    if value:
+        return value
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UsageError(
+            f"{what}가 필요한데 물어볼 터미널이 없습니다",
+            hint=f"환경변수 {env_var} 에 넣어 주세요",
+        )
+    first = getpass.getpass(f"{what}: ")
+    if not first:
+        raise UsageError(f"{what}가 비어 있습니다")
+    if getpass.getpass(f"{what} 확인: ") != first:
+        raise UsageError("두 번 입력한 암호가 다릅니다")
+    return first
+
+
+def emit(result: Any, args: argparse.Namespace, request: Any = None, inputs: Sequence[str] = ()) -> list[Any]:
+    """Write the asked-for outputs of a job result; `--json -` prints the JSON to the screen.
+
+    Pass the `request` that `output_request` returned before the work (it was checked then);
+    without one it is made (and checked) now.
+    """
+    from .outputs import STDOUT, json_of, write_outputs
+
+    if request is None:
+        request = output_request(args, inputs)
+    written = write_outputs(result, request, inputs)
+    if request.json is not None and str(request.json) == STDOUT:
+        print(json_of(result))
+    return written
+
+
+def json_to_screen(args: argparse.Namespace) -> bool:
+    return getattr(args, "json", None) == "-"
 
 
 def build_parser() -> Parser:
@@ -112,9 +211,55 @@ def _configure_logging(args: argparse.Namespace) -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
+GLOBAL_FLAGS = ("--debug", "-v", "--verbose", "-q", "--quiet")
+
+
+def _hoist_global_flags(argv: list[str]) -> list[str]:
+    """`--debug`, `-v` and `-q` are accepted anywhere on the line, not only before the command."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    flags = [a for a in argv[:end] if a in GLOBAL_FLAGS]
+    rest = [a for a in argv[:end] if a not in GLOBAL_FLAGS]
+    return flags + rest + argv[end:]
+
+
+def _flag_of(parser: Any, field: str) -> str | None:
+    """The option (or argument name) of a command whose destination is `field`."""
+    if parser is None:
+        return None
+    for action in parser._actions:
+        if action.dest == field:
+            if action.option_strings:
+                return max(action.option_strings, key=len)
+            return str(action.metavar or action.dest)
+    return None
+
+
+def error_message(exc: SchoolautoError, args: Any = None) -> str:
+    """One Korean line for a library error: the field becomes this command's flag, hints its own.
+
+    A field is shown as the command's flag only when the error has no file location (a value read
+    from a file is named by the file, row and column instead).
+    """
+    from .errors import OutputExistsError
+
+    parser = getattr(args, "_leaf_parser", None)
+    hints: dict[str, str] = getattr(args, "field_hints", None) or {}
+    custom = (hints.get(exc.field) if exc.field else None) or hints.get(type(exc).__name__)
+    if custom:
+        exc.hint = custom
+    elif isinstance(exc, OutputExistsError) and _flag_of(parser, "overwrite"):
+        exc.hint = "다른 이름을 주거나 --overwrite 를 붙이세요"
+    text = str(exc)
+    flag = _flag_of(parser, exc.field) if exc.field else None
+    if flag and not exc.path:
+        text = f"{flag}: {text}"
+    return " ".join(text.splitlines())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _hoist_global_flags(list(sys.argv[1:] if argv is None else argv))
     debug = "--debug" in argv
+    args: Any = None
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -124,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchoolautoError as exc:
         if debug:
             raise
-        print(f"오류: {exc}", file=sys.stderr)
+        print(f"오류: {error_message(exc, args)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("중단되었습니다.", file=sys.stderr)

@@ -9,6 +9,7 @@ these, with the file, row and column that were involved.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class SchoolautoError(Exception):
@@ -25,6 +26,7 @@ class SchoolautoError(Exception):
         row: int | None = None,
         column: str | None = None,
         hint: str | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -33,12 +35,18 @@ class SchoolautoError(Exception):
         self.row = row
         self.column = column
         self.hint = hint
+        # The request field at fault (`time_limit`, `password`, `out`): the CLI maps it to its flag,
+        # the web page to its widget. Library messages and hints never name a flag themselves.
+        self.field = field
 
     def where(self) -> str:
-        """Where it happened, in Korean: '파일 a.xlsx, 시트 1학년, 12행, 열 성명'."""
+        """Where it happened, in Korean: '파일 3학년/1반.xlsx, 시트 1학년, 12행, 열 성명'.
+
+        The path is shown as the user gave it (two `1반.xlsx` in different folders stay apart).
+        """
         parts = []
         if self.path:
-            parts.append(f"파일 {Path(self.path).name}")
+            parts.append(f"파일 {self.path}")
         if self.sheet:
             parts.append(f"시트 {self.sheet}")
         if self.row is not None:
@@ -100,8 +108,8 @@ class SolverError(SchoolautoError):
 class InfeasibleError(SolverError):
     """The constraints cannot all hold at once; `conflicts` names the ones involved."""
 
-    def __init__(self, message: str, *, conflicts: list[str] | None = None, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, conflicts: list[str] | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
         self.conflicts = list(conflicts or [])
 
 

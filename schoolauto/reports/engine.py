@@ -27,6 +27,7 @@ from ..fileio import FORMULA_PREFIXES, check_writable, write_bytes_atomic
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)\s*\}\}")
 _TABLE_CELL = re.compile(r"^\{\{\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*\}\}$")
+_GRID_CELL = re.compile(r"^\{\{\s*([A-Za-z_]\w*):grid\s*\}\}$")
 # Excel refuses these control characters in cell text.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -216,6 +217,40 @@ class TemplateReport:
                     _set_value(cell, _PLACEHOLDER.sub(sub, v))
 
     # ----- tables -------------------------------------------------------------------------
+    def _find_marker(self, test: Any, what: str, sheet: str | None) -> tuple[str, int, int, Any]:
+        """(sheet, row, column, match) of the one cell a marker test accepts; sheets in order."""
+        names = [sheet] if sheet else self.wb.sheetnames
+        found: list[tuple[str, int, int, Any]] = []
+        for name in names:
+            ws = self.sheet(name)
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and "{{" in cell.value:
+                        m = test(cell.value.strip())
+                        if m:
+                            found.append((name, cell.row, cell.column, m))
+                            break
+                if found and found[-1][0] == name:
+                    break
+        if not found:
+            where = f"'{sheet}' 시트" if sheet else "어느 시트"
+            raise ReportError(f"서식의 {where}에도 {what} 자리가 없습니다", path=self.template_path)
+        if len({f[0] for f in found}) > 1:
+            raise ReportError(
+                f"서식의 여러 시트에 {what} 자리가 있습니다 ({', '.join(f[0] for f in found)})",
+                path=self.template_path,
+            )
+        return found[0]
+
+    def table_sheet(self, table: str) -> str:
+        """The sheet holding the template row of `table`."""
+
+        def test(v: str) -> Any:
+            m = _TABLE_CELL.match(v)
+            return m if m and m.group(1) == table else None
+
+        return self._find_marker(test, f"표 '{table}'", None)[0]
+
     def table_row(self, sheet_name: str, table: str) -> tuple[int, dict[int, str]]:
         """The template row of `table` on a sheet and its columns (column index -> field)."""
         ws = self.sheet(sheet_name)
@@ -234,18 +269,29 @@ class TemplateReport:
 
     def fill_table(
         self,
-        sheet_name: str,
-        table: str,
-        rows: Sequence[Mapping[str, Any]],
-        *,
+        *args: Any,
         autofilter: bool = True,
+        sheet: str | None = None,
     ) -> int:
-        """Write `rows` from the template row downward, each taking the template row's styles.
+        """Write rows from the template row of a table downward, each taking that row's styles.
 
+        Call as `fill_table(table, rows)` (the sheet is the one whose cells carry the table's
+        `{{table.field}}` markers, wherever a teacher moved them) or `fill_table(table, rows,
+        sheet=name)` where several sheets were copied from one template sheet.
         The template row must be the last used row of its sheet. The row above it is the header:
         it is frozen, repeated on every printed page and (with `autofilter`) gets a filter.
         Returns the number of the last row written.
         """
+        if len(args) == 3:  # the older form (sheet, table, rows)
+            sheet, table, rows = args
+        else:
+            table, rows = args
+        sheet_name = sheet or self.table_sheet(table)
+        return self._fill_table(sheet_name, table, rows, autofilter=autofilter)
+
+    def _fill_table(
+        self, sheet_name: str, table: str, rows: Sequence[Mapping[str, Any]], *, autofilter: bool
+    ) -> int:
         ws = self.sheet(sheet_name)
         start, fields = self.table_row(sheet_name, table)
         template_cells = {c: ws.cell(start, c) for c in range(1, ws.max_column + 1)}
@@ -293,6 +339,49 @@ class TemplateReport:
                 )
         ws.print_area = f"A1:{get_column_letter(ws.max_column)}{max(last, start)}"
         return last
+
+    def grid_anchor(self, name: str, sheet: str | None = None) -> tuple[str, int, int]:
+        """(sheet, row, column) of the `{{name:grid}}` marker cell."""
+
+        def test(v: str) -> Any:
+            m = _GRID_CELL.match(v)
+            return m if m and m.group(1) == name else None
+
+        found = self._find_marker(test, f"격자 '{name}'", sheet)
+        return found[0], found[1], found[2]
+
+    def fill_grid(
+        self, name: str, grid: Sequence[Sequence[Any]], *, sheet: str | None = None, header_rows: int = 1
+    ) -> tuple[str, int, int, int, int]:
+        """Write a block whose width is only known at run time at the `{{name:grid}}` marker.
+
+        The marker cell's style is used for the first `header_rows` rows; the style of the cell
+        right below it (a `{{name:body}}` marker, if the template has one) for the rest. Returns
+        (sheet, top, left, bottom, right) so a caller can set print areas around it.
+        """
+        sheet_name, top, left = self.grid_anchor(name, sheet)
+        ws = self.sheet(sheet_name)
+        head_style = copy.copy(ws.cell(top, left)._style)
+        below = ws.cell(top + 1, left)
+        body_marker = isinstance(below.value, str) and below.value.strip() == f"{{{{{name}:body}}}}"
+        body_style = copy.copy(below._style) if body_marker else head_style
+        if body_marker:
+            below.value = None
+        ws.cell(top, left).value = None
+        width = max((len(r) for r in grid), default=1)
+        for i, row in enumerate(grid):
+            style = head_style if i < header_rows else body_style
+            for j, value in enumerate(row):
+                cell = ws.cell(top + i, left + j)
+                cell._style = copy.copy(style)
+                _set_value(cell, value)
+        bottom = top + max(len(grid), 1) - 1
+        right = left + width - 1
+        if header_rows and len(grid) > header_rows:
+            ws.print_title_rows = f"{top}:{top + header_rows - 1}"
+            if ws.freeze_panes is None:
+                ws.freeze_panes = ws.cell(top + header_rows, left).coordinate
+        return sheet_name, top, left, bottom, right
 
     def write_grid(
         self,
