@@ -10,6 +10,8 @@ from typing import Any
 from ..errors import UsageError
 from ..fileio import check_writable
 from ..secrets import get_secret
+from .records_audit import add_kind_option, cmd_generate_records
+from .records_audit import register as register_audit
 
 INPUT_PASSWORD_ENV = "SCHOOLAUTO_INPUT_PASSWORD"
 OUTPUT_PASSWORD_ENV = "SCHOOLAUTO_OUTPUT_PASSWORD"
@@ -82,7 +84,9 @@ def register(sub: Any) -> None:
     g.add_argument("--out-dir", required=True, metavar="폴더", help="파일을 쓸 폴더")
     g.add_argument("--seed", type=int, default=0, help="난수 시드: 같은 시드는 같은 파일 (기본값: 0)")
     g.add_argument("--overwrite", action="store_true", help="이미 있는 파일을 덮어씁니다")
+    add_kind_option(g)
     g.set_defaults(handler=cmd_generate)
+    register_audit(rs)
 
 
 def _input_password(args: argparse.Namespace) -> str | None:
@@ -145,6 +149,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from ..records.generate import generate_reading_exports
+
+    if args.kind != "독서":
+        return cmd_generate_records(args)
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     result = generate_reading_exports(

@@ -70,7 +70,9 @@ def byte_limits(
             limits = {k: int(v) for k, v in row["bytes"].items()}
             break
     if limits is None:
-        raise ConfigError(f"{year}학년도 {LEVELS.get(level, level)}의 글자 수 제한 자료가 없습니다")
+        raise ConfigError(
+            f"{year}학년도 {LEVELS.get(level, level)}의 글자 수 제한 자료가 없습니다", field="year"
+        )
     for key, value in (overrides or {}).items():
         if key not in FIELDS:
             raise ConfigError(
