@@ -31,7 +31,13 @@ KIND_FIELDS = {
 }
 SUBJECTS = ["국어", "수학", "영어", "통합사회", "통합과학", "한국사"]
 AREA_LABELS = {FIELD_AUTONOMY: "자율·자치활동", FIELD_CLUB: "동아리활동", FIELD_CAREER: "진로활동"}
-LIMITS = {FIELD_SUBJECT: 1500, FIELD_BEHAVIOUR: 1500, FIELD_AUTONOMY: 1500, FIELD_CLUB: 1500, FIELD_CAREER: 2100}
+LIMITS = {
+    FIELD_SUBJECT: 1500,
+    FIELD_BEHAVIOUR: 1500,
+    FIELD_AUTONOMY: 1500,
+    FIELD_CLUB: 1500,
+    FIELD_CAREER: 2100,
+}
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
 GIVEN = [
     "민준", "서연", "도윤", "하은", "시우", "지우", "예준", "서윤", "주원", "지아", "하준", "수아", "지호", "채원",
@@ -246,16 +252,18 @@ def generate(request: GenerateRequest) -> GenerateResult:
             filled = filled[: cuts[0] - 1] + "\n" + filled[cuts[0] : cuts[1] - 1] + "\n" + filled[cuts[1] :]
             # each break replaced a 1-byte space and counts 2: +2 bytes in all
         final[key] = filled
-        b = neis_bytes(filled)
-        if b > limit:
+        nbytes = neis_bytes(filled)
+        if nbytes > limit:
             over += 1
-            gold.append(["length", students[key[0]][0], key[1], key[2] or "", "", str(b), str(limit)])
+            gold.append(["length", students[key[0]][0], key[1], key[2] or "", "", str(nbytes), str(limit)])
         else:
-            gold.append(["at_limit", students[key[0]][0], key[1], key[2] or "", "", str(b), str(limit)])
+            gold.append(["at_limit", students[key[0]][0], key[1], key[2] or "", "", str(nbytes), str(limit)])
     files = _write_files(out, request, students, final, formats)
     buf = io.StringIO(newline="")
     w = csv.writer(buf)
-    w.writerow(["check", "student_id", "field", "subject", "other_student_id", "rule_or_bytes", "span_or_limit"])
+    w.writerow(
+        ["check", "student_id", "field", "subject", "other_student_id", "rule_or_bytes", "span_or_limit"]
+    )
     w.writerows(gold)
     gold_path = out / "gold.csv"
     folder = out / "점검대상"
@@ -313,7 +321,9 @@ def _write_files(
         else:
             for (si, fld, subj), text in items:
                 sid, _, number, name = students[si]
-                mid = [subj] if request.kind == "세특" else [AREA_LABELS[fld]] if request.kind == "창체" else []
+                mid = (
+                    [subj] if request.kind == "세특" else [AREA_LABELS[fld]] if request.kind == "창체" else []
+                )
                 rows.append([sid, number, name, *mid, text])
         title = f"2026학년도 1학년 {klass}반 {request.kind}"
         base = f"1학년_{klass}반_{request.kind}"
