@@ -51,6 +51,8 @@ class CopyIndex:
         self.refs: list[SentenceRef] = []
         self.features: list[frozenset[str]] = []
         self.syllables: list[int] = []
+        self.exact_checks = 0
+        self.candidates = 0
 
     def add_text(
         self,
@@ -93,10 +95,12 @@ class CopyIndex:
         perms = _BANDS * _ROWS
         a = rng.integers(1, 2**31, size=perms, dtype=np.uint64)
         b = rng.integers(0, 2**31, size=perms, dtype=np.uint64)
-        sig = np.empty((n, perms), dtype=np.uint64)
+        sig = np.empty((n, perms), dtype=np.uint32)  # (mod a prime just above 2**32: truncation is harmless)
         for k in range(0, perms, 8):
             h = (a[k : k + 8, None] * flat[None, :] + b[k : k + 8, None]) % _PRIME
-            sig[:, k : k + 8] = np.minimum.reduceat(h, offsets, axis=1).T
+            sig[:, k : k + 8] = (np.minimum.reduceat(h, offsets, axis=1).T & np.uint64(0xFFFFFFFF)).astype(
+                np.uint32
+            )
         return sig
 
     def pairs(self) -> list[CopyPair]:
@@ -111,30 +115,40 @@ class CopyIndex:
         for band in range(_BANDS):
             key = gid * mult
             for c in range(band * _ROWS, (band + 1) * _ROWS):
-                key = (key ^ sig[:, c]) * mult
+                key = (key ^ sig[:, c].astype(np.uint64)) * mult
             order = np.argsort(key, kind="stable")
             ks = key[order]
             starts = np.flatnonzero(np.concatenate(([True], ks[1:] != ks[:-1])))
-            ends = np.concatenate((starts[1:], [n]))
-            for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-                members = np.sort(order[s:e])
-                i, j = np.triu_indices(len(members), k=1)
-                found.append(members[i] * n + members[j])
+            sizes = np.diff(np.concatenate((starts, [n])))
+            for size in np.unique(sizes[sizes > 1]).tolist():
+                first = starts[sizes == size]
+                members = np.sort(order[first[:, None] + np.arange(size)], axis=1).astype(np.int64)
+                i, j = np.triu_indices(size, k=1)
+                found.append((members[:, i] * n + members[:, j]).ravel())
         if not found:
             return []
         codes = np.unique(np.concatenate(found))
+        ident = {r.identity: k for k, r in enumerate({r.identity: r for r in self.refs}.values())}
+        who = np.fromiter((ident[r.identity] for r in self.refs), dtype=np.int64, count=n)
+        syl = np.asarray(self.syllables, dtype=np.int64)
         out = []
-        feats, refs, syl = self.features, self.refs, self.syllables
-        for code in codes.tolist():
-            i, j = divmod(code, n)
-            ri, rj = refs[i], refs[j]
-            if ri.identity == rj.identity or max(syl[i], syl[j]) < self.min_syllables:
-                continue
-            fi, fj = feats[i], feats[j]
-            inter = len(fi & fj)
-            sim = inter / (len(fi) + len(fj) - inter)
-            if sim >= self.threshold or ri.compact == rj.compact:
-                out.append(CopyPair(i, j, sim))
+        feats, refs = self.features, self.refs
+        self.candidates = len(codes)
+        for chunk in range(0, len(codes), 50_000):
+            c = codes[chunk : chunk + 50_000]
+            ia, ib = c // n, c % n
+            keep = (who[ia] != who[ib]) & (np.maximum(syl[ia], syl[ib]) >= self.min_syllables)
+            ia, ib = ia[keep], ib[keep]
+            # MinHash estimate first (cheap, vectorised); the exact Jaccard only near the threshold
+            est = (sig[ia] == sig[ib]).mean(axis=1)
+            near = est >= self.threshold - 0.2
+            self.exact_checks += int(near.sum())
+            for i, j in zip(ia[near].tolist(), ib[near].tolist(), strict=True):
+                fi, fj = feats[i], feats[j]
+                inter = len(fi & fj)
+                sim = inter / (len(fi) + len(fj) - inter)
+                if sim >= self.threshold or refs[i].compact == refs[j].compact:
+                    out.append(CopyPair(i, j, sim))
         return out
 
 

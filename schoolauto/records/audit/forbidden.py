@@ -31,10 +31,42 @@ def _compact(s: str) -> str:
     return re.sub(r"\s+", "", s).casefold()
 
 
+class _Lexicon:
+    """Every word of every rule in one prefix table, so a sentence is scanned once for all of them."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, set[int]] = {}
+        self.prefixes: set[str] = set()
+        self.sets = 0
+
+    def add(self, keys: set[str]) -> int:
+        sid = self.sets
+        self.sets += 1
+        for k in keys:
+            self.keys.setdefault(k, set()).add(sid)
+            self.prefixes.update(k[:i] for i in range(1, len(k) + 1))
+        return sid
+
+    def scan(self, toks: Sequence[Tok]) -> dict[int, list[tuple[int, int]]]:
+        """Word set id -> (first token, last token) of its longest match at each start."""
+        out: dict[int, dict[int, int]] = {}
+        n = len(toks)
+        keys, prefixes = self.keys, self.prefixes
+        for i in range(n):
+            s = ""
+            for j in range(i, n):
+                s += toks[j].form
+                if s not in prefixes:
+                    break
+                for sid in keys.get(s, ()):
+                    out.setdefault(sid, {})[i] = j
+        return {sid: sorted(d.items()) for sid, d in out.items()}
+
+
 class _WordSet:
     """Words as keys of concatenated morpheme forms, searchable from any token."""
 
-    def __init__(self, words: Iterable[str], kiwi: Any) -> None:
+    def __init__(self, words: Iterable[str], kiwi: Any, lexicon: _Lexicon) -> None:
         self.keys: set[str] = set()
         words = [w for w in words if w.strip()]
         if words:
@@ -42,30 +74,23 @@ class _WordSet:
                 self.keys.add("".join(t.form for t in toks).casefold())
                 self.keys.add(_compact(w))
         self.keys.discard("")
+        self.id = lexicon.add(self.keys)
         # long words are also found inside one compound noun token ('한국수학올림피아드')
         long = sorted((k for k in self.keys if len(k) >= 4 and not k.isascii()), key=len, reverse=True)
         self.inner = re.compile("|".join(map(re.escape, long))) if long else None
-        self.prefixes = {k[:i] for k in self.keys for i in range(1, len(k) + 1)}
 
-    def find(self, toks: Sequence[Tok]) -> list[tuple[int, int]]:
+    def find(self, toks: Sequence[Tok], hits: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
         """(first token, last token) of every occurrence, longest at each start."""
-        out = []
-        n = len(toks)
-        for i in range(n):
-            s = ""
-            best = -1
-            for j in range(i, n):
-                s += toks[j].form
-                if s not in self.prefixes:
-                    break
-                if s in self.keys:
-                    best = j
-            if best >= 0:
-                out.append((i, best))
-            elif self.inner is not None and toks[i].tag.startswith("NN") and len(toks[i].form) > 4:
-                if self.inner.search(toks[i].form):
-                    out.append((i, i))
-        return out
+        out = hits.get(self.id, [])
+        if self.inner is None:
+            return out
+        starts = {i for i, _ in out}
+        extra = [
+            (i, i)
+            for i, t in enumerate(toks)
+            if i not in starts and len(t.form) > 4 and t.tag.startswith("NN") and self.inner.search(t.form)
+        ]
+        return sorted(out + extra) if extra else out
 
 
 @dataclass
@@ -80,12 +105,16 @@ class _NearSet:
 class RuleMatcher:
     """One rule compiled against a Kiwi instance."""
 
-    def __init__(self, rule: Rule, kiwi: Any) -> None:
+    def __init__(self, rule: Rule, kiwi: Any, lexicon: _Lexicon) -> None:
         self.rule = rule
-        self.words = _WordSet(rule.words, kiwi)
+        self.words = _WordSet(rule.words, kiwi, lexicon)
         self.near = [
             _NearSet(
-                _WordSet(n.a, kiwi), _WordSet(n.b, kiwi), n.window, n.order == "a_first", frozenset(n.a_then)
+                _WordSet(n.a, kiwi, lexicon),
+                _WordSet(n.b, kiwi, lexicon),
+                n.window,
+                n.order == "a_first",
+                frozenset(n.a_then),
             )
             for n in rule.near
         ]
@@ -93,40 +122,39 @@ class RuleMatcher:
             self.patterns = [re.compile(p) for p in rule.patterns]
         except re.error as exc:
             raise ConfigError(f"규칙 {rule.id} 의 정규식이 올바르지 않습니다 ({exc})", field="rules") from exc
-        self.exceptions = _WordSet(rule.exceptions, kiwi)
-        self.unless = _WordSet(rule.sentence_unless, kiwi)
+        self.exceptions = _WordSet(rule.exceptions, kiwi, lexicon)
+        self.unless = _WordSet(rule.sentence_unless, kiwi, lexicon)
         self.suffixes = {s.casefold() for s in rule.suffixes}
         self.generic = {_compact(g) for g in rule.generic}
 
-    def matches(self, text: str, sents: Sequence[Sequence[Tok]]) -> list[Match]:
-        spans: list[tuple[int, int]] = []
-        for toks in sents:
-            if not toks:
-                continue
-            if self.unless.keys and self.unless.find(toks):
-                continue
-            here: list[tuple[int, int]] = []
-            for i, j in self.words.find(toks):
-                here.append((toks[i].start, toks[j].end))
-            for ns in self.near:
-                here.extend(self._near(ns, toks))
-            if self.suffixes:
-                here.extend(self._institutions(toks))
+    def sentence_spans(
+        self, text: str, toks: Sequence[Tok], hits: dict[int, list[tuple[int, int]]]
+    ) -> list[tuple[int, int]]:
+        """Character spans this rule finds in one sentence (before merging)."""
+        if self.unless.keys and self.unless.find(toks, hits):
+            return []
+        here: list[tuple[int, int]] = [(toks[i].start, toks[j].end) for i, j in self.words.find(toks, hits)]
+        for ns in self.near:
+            here.extend(self._near(ns, toks, hits))
+        if self.suffixes:
+            here.extend(self._institutions(toks))
+        if self.patterns:
             lo, hi = toks[0].start, toks[-1].end
             for p in self.patterns:
                 for m in p.finditer(text, lo, hi):
                     here.append((m.start(), m.end()))
-            if here and self.exceptions.keys:
-                cover = [(toks[i].start, toks[j].end) for i, j in self.exceptions.find(toks)]
-                here = [s for s in here if not any(s[0] < ce and cs < s[1] for cs, ce in cover)]
-            spans.extend(here)
-        return [Match(self.rule.id, s, e) for s, e in _merge(spans)]
+        if here and self.exceptions.keys:
+            cover = [(toks[i].start, toks[j].end) for i, j in self.exceptions.find(toks, hits)]
+            here = [s for s in here if not any(s[0] < ce and cs < s[1] for cs, ce in cover)]
+        return here
 
-    def _near(self, ns: _NearSet, toks: Sequence[Tok]) -> list[tuple[int, int]]:
-        a_hits = ns.a.find(toks)
+    def _near(
+        self, ns: _NearSet, toks: Sequence[Tok], hits: dict[int, list[tuple[int, int]]]
+    ) -> list[tuple[int, int]]:
+        a_hits = ns.a.find(toks, hits)
         if not a_hits:
             return []
-        b_hits = ns.b.find(toks)
+        b_hits = ns.b.find(toks, hits)
         if not b_hits:
             return []
         content = [0] * (len(toks) + 1)  # content[k] = content tokens before k
@@ -189,11 +217,19 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 class ForbiddenChecker:
     def __init__(self, rules: Sequence[Rule], kiwi: Any) -> None:
-        self.matchers = [RuleMatcher(r, kiwi) for r in rules]
+        self.lexicon = _Lexicon()
+        self.matchers = [RuleMatcher(r, kiwi, self.lexicon) for r in rules]
 
     def check(self, text: str, sents: Sequence[Sequence[Tok]], fld: str, year: int | None) -> list[Match]:
-        out: list[Match] = []
-        for m in self.matchers:
-            if m.rule.applies(fld, year):
-                out.extend(m.matches(text, sents))
+        active = [m for m in self.matchers if m.rule.applies(fld, year)]
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for toks in sents:
+            if not toks:
+                continue
+            hits = self.lexicon.scan(toks)
+            for m in active:
+                found = m.sentence_spans(text, toks, hits)
+                if found:
+                    spans.setdefault(m.rule.id, []).extend(found)
+        out = [Match(rule, s, e) for rule, found in spans.items() for s, e in _merge(found)]
         return sorted(out, key=lambda x: (x.start, x.rule))
