@@ -135,8 +135,8 @@ class CopyIndex:
         feats, refs = self.features, self.refs
         self.candidates = len(codes)
         for chunk in range(0, len(codes), 50_000):
-            c = codes[chunk : chunk + 50_000]
-            ia, ib = c // n, c % n
+            block = codes[chunk : chunk + 50_000]
+            ia, ib = block // n, block % n
             keep = (who[ia] != who[ib]) & (np.maximum(syl[ia], syl[ib]) >= self.min_syllables)
             ia, ib = ia[keep], ib[keep]
             # MinHash estimate first (cheap, vectorised); the exact Jaccard only near the threshold
