@@ -195,3 +195,57 @@ def test_generated_data_is_found_with_its_gold(tmp_path: Path) -> None:
         if f.check == "forbidden"
     }
     assert len(found) == res.forbidden
+
+
+def test_a_restyled_template_with_moved_tables_still_fills(school: Path, tmp_path: Path) -> None:
+    from openpyxl.styles import Font
+
+    wb = load_workbook(ROOT / "templates" / "records_audit.xlsx")
+    for name in ("글자 수 초과", "기재 금지", "같은 문장"):
+        ws = wb[name]
+        ws.insert_rows(1, 2)
+        ws.insert_cols(1)
+        ws["A1"].font = Font(name="바탕", size=20)
+    mine = tmp_path / "우리서식.xlsx"
+    wb.save(mine)
+    out = tmp_path / "r.xlsx"
+    assert (
+        main(["records", "audit", str(school), "--year", "2026", "--template", str(mine), "--out", str(out)])
+        == 0
+    )
+    ws = load_workbook(out)["기재 금지"]
+    names = [ws.cell(r, 5).value for r in range(6, ws.max_row + 1)]  # header now on row 5, column B onward
+    assert names == ["김영희", "이철수", "김영희"]
+
+
+def test_generate_cli_kinds_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "records",
+                "generate",
+                "--kind",
+                "행특",
+                "--students",
+                "12",
+                "--out-dir",
+                str(tmp_path / "g"),
+                "--format",
+                "xlsx,csv",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "가상 학생 12명의 행특 12건" in out
+    assert sorted(p.name for p in (tmp_path / "g" / "점검대상").iterdir()) == ["1학년_1반_행특.xlsx"]
+    assert (tmp_path / "g" / "점검대상_csv" / "1학년_1반_행특.csv").exists()
+    again = main(
+        ["records", "generate", "--kind", "행특", "--students", "12", "--out-dir", str(tmp_path / "g")]
+    )
+    assert again == 2 and "이미 있습니다" in capsys.readouterr().err
+    assert (
+        main(["records", "generate", "--kind", "세특", "--students", "1", "--out-dir", str(tmp_path / "h")])
+        == 2
+    )
+    assert "--students" in capsys.readouterr().err
