@@ -171,9 +171,10 @@ def generate(request: GenerateRequest) -> GenerateResult:
                     sents.insert(rng.randrange(len(sents) + 1), rng.choice(mat["short"]))
                 texts[(si, fld, subj)] = sents
     gold: list[list[Any]] = []
+    # planted rows hold only if their sentences survive trimming to the byte limit
+    pending: list[tuple[list[tuple[tuple[int, str, str | None], str]], list[Any]]] = []
     keys = list(texts)
     # copied sentences: a sentence of one student pasted (edited) into 1..5 (sometimes 11) others
-    copy_pairs = 0
     used: set[tuple[int, str, str | None]] = set()
     for key in rng.sample(keys, max(1, int(len(keys) * request.copy_rate))):
         si, fld, subj = key
@@ -191,16 +192,18 @@ def generate(request: GenerateRequest) -> GenerateResult:
         sname = students[si][3]
         if named:
             texts[key][texts[key].index(src)] = src = f"{sname} 학생은 {src}"
+        placed = {key: src}
         for t in chosen:
             copy = _edit(src, rng)
             if named:
                 copy = copy.replace(sname, students[t[0]][3], 1)
             texts[t].insert(rng.randrange(len(texts[t]) + 1), copy)
+            placed[t] = copy
         for x in range(len(group)):
             for y in range(x + 1, len(group)):
                 a, b = group[x], group[y]
-                gold.append(["copy", students[a[0]][0], a[1], a[2] or "", students[b[0]][0], "", ""])
-                copy_pairs += 1
+                row = ["copy", students[a[0]][0], a[1], a[2] or "", students[b[0]][0], "", ""]
+                pending.append(([(a, placed[a]), (b, placed[b])], row))
     # forbidden entries and look-alikes
     forbidden = lookalikes = 0
     rules = list(mat["forbidden"].items())
@@ -210,8 +213,10 @@ def generate(request: GenerateRequest) -> GenerateResult:
             rule, pool = rules[forbidden % len(rules)]
             raw = rng.choice(pool)
             span = raw[raw.index("[[") + 2 : raw.index("]]")]
-            texts[key].insert(rng.randrange(len(texts[key]) + 1), raw.replace("[[", "").replace("]]", ""))
-            gold.append(["forbidden", students[key[0]][0], key[1], key[2] or "", "", rule, span])
+            sentence = raw.replace("[[", "").replace("]]", "")
+            texts[key].insert(rng.randrange(len(texts[key]) + 1), sentence)
+            row = ["forbidden", students[key[0]][0], key[1], key[2] or "", "", rule, span]
+            pending.append(([(key, sentence)], row))
             forbidden += 1
         elif r < request.forbidden_rate + request.lookalike_rate:
             texts[key].insert(rng.randrange(len(texts[key]) + 1), rng.choice(mat["lookalikes"]))
@@ -258,6 +263,10 @@ def generate(request: GenerateRequest) -> GenerateResult:
             gold.append(["length", students[key[0]][0], key[1], key[2] or "", "", str(nbytes), str(limit)])
         else:
             gold.append(["at_limit", students[key[0]][0], key[1], key[2] or "", "", str(nbytes), str(limit)])
+    kept = [row for need, row in pending if all(sentence in final[k] for k, sentence in need)]
+    copy_pairs = sum(1 for row in kept if row[0] == "copy")
+    forbidden = sum(1 for row in kept if row[0] == "forbidden")
+    gold = kept + gold
     files = _write_files(out, request, students, final, formats)
     buf = io.StringIO(newline="")
     w = csv.writer(buf)
