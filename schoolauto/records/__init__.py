@@ -4,6 +4,7 @@ from schoolauto.records import read_reading_exports, find_duplicate_books
 report = find_duplicate_books(read_reading_exports(["exports/"]))
 """
 
+from . import audit  # callable: schoolauto.records.audit(schoolauto.records.audit.AuditRequest(...))
 from .duplicates import find_duplicate_books
 from .methods import METHODS, NormalizedJamoMethod, RatioMethod, get_method
 from .model import BookEntry, DuplicateReport, Finding, ReadingDataset, Source, StudentRef
@@ -21,6 +22,7 @@ __all__ = [
     "ReadingDataset",
     "Source",
     "StudentRef",
+    "audit",
     "find_duplicate_books",
     "get_method",
     "parse_reading_cell",

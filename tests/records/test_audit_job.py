@@ -249,3 +249,11 @@ def test_generate_cli_kinds_and_errors(tmp_path: Path, capsys: pytest.CaptureFix
         == 2
     )
     assert "--students" in capsys.readouterr().err
+
+
+def test_the_job_is_called_from_python_with_no_cli(school: Path) -> None:
+    from schoolauto import records
+
+    result = records.audit(records.audit.AuditRequest(inputs=[str(school)], checks=["length"], year=2026))
+    assert isinstance(result, records.audit.AuditResult)
+    assert [f.bytes for f in result.findings] == [1501, 1501]
