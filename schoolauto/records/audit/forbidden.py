@@ -17,6 +17,7 @@ from .nlp import Tok
 from .rules import Rule
 
 _CONTENT_SKIP = ("J", "E", "S", "XS", "VCP", "XPN")
+_COMPOUNDS = -1  # key of the long noun tokens in a sentence's hits
 _NOUNISH = {"NNP", "NNG", "SL", "SH", "SN", "NR"}
 
 
@@ -60,7 +61,10 @@ class _Lexicon:
                     break
                 for sid in keys.get(s, ()):
                     out.setdefault(sid, {})[i] = j
-        return {sid: sorted(d.items()) for sid, d in out.items()}
+        hits = {sid: sorted(d.items()) for sid, d in out.items()}
+        # compound nouns long enough to hide a word inside ('한국수학올림피아드'), looked into once
+        hits[_COMPOUNDS] = [(i, i) for i, t in enumerate(toks) if len(t.form) > 4 and t.tag.startswith("NN")]
+        return hits
 
 
 class _WordSet:
@@ -84,12 +88,11 @@ class _WordSet:
         out = hits.get(self.id, [])
         if self.inner is None:
             return out
+        compounds = hits.get(_COMPOUNDS)
+        if not compounds:
+            return out
         starts = {i for i, _ in out}
-        extra = [
-            (i, i)
-            for i, t in enumerate(toks)
-            if i not in starts and len(t.form) > 4 and t.tag.startswith("NN") and self.inner.search(t.form)
-        ]
+        extra = [(i, i) for i, _ in compounds if i not in starts and self.inner.search(toks[i].form)]
         return sorted(out + extra) if extra else out
 
 

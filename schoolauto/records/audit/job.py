@@ -163,22 +163,23 @@ def audit(request: AuditRequest) -> AuditResult:
 
 def _copy_findings(index: CopyIndex, texts: Sequence[RecordText]) -> list[AuditFinding]:
     pairs = index.pairs()
-    roots = components(len(index.refs), pairs)
+    refs = index.refs if pairs else []
+    roots = components(len(index), pairs)
     students_in: dict[int, set[tuple[str, ...]]] = {}
     for p in pairs:
         for s in (p.a, p.b):
-            students_in.setdefault(roots[s], set()).add(index.refs[s].identity)
-    seen: set[tuple[int, tuple[str, ...], tuple[str, ...]]] = set()
+            students_in.setdefault(roots[s], set()).add(refs[s].identity)
+    seen: set[tuple[object, ...]] = set()
     out = []
     for p in sorted(pairs, key=lambda p: (p.a, p.b)):
-        ra, rb = index.refs[p.a], index.refs[p.b]
+        ra, rb = refs[p.a], refs[p.b]
         key = (roots[p.a], *sorted((ra.identity, rb.identity)))
         if key in seen:
             continue
-        seen.add(key)  # type: ignore[arg-type]
+        seen.add(key)
         ta, tb = texts[ra.text_index], texts[rb.text_index]
         n = len(students_in[roots[p.a]])
-        how = "똑같이" if ra.compact == rb.compact else "거의 같게"
+        how = "똑같이" if ra.identical_key == rb.identical_key else "거의 같게"
         out.append(
             AuditFinding(
                 check="copy",
