@@ -85,47 +85,51 @@ texts = [t.text for f in iter_record_files({inputs!r}) for t in f.texts]
 t0 = time.perf_counter()
 from schoolauto.records.audit import AuditRequest, audit
 r = audit(AuditRequest(inputs={inputs!r}, year=2026))
-read = sum(1 for _ in iter_record_files({inputs!r}))
 print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(r.findings))
 """
 
 
-def school(students: int, tmp: Path) -> None:
+def school(students: int, tmp: Path, repeat: int = 1) -> None:
     print(f"== a {students}-student school, all checks (세특 3 subjects, 행특, 창체 3 areas)")
     inputs = []
     for kind in ("세특", "행특", "창체"):
         res = generate(GenerateRequest(out_dir=tmp / f"s_{kind}", kind=kind, students=students, seed=11))
         inputs.append(str(res.folder))
-    runs = {}
-    for name, code in (("bare Kiwi", BARE), ("audit", FULL)):
-        out = subprocess.run(
-            [sys.executable, "-c", code.format(root=str(ROOT), inputs=inputs)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        secs, rss, n = out.stdout.split()
-        runs[name] = (float(secs), float(rss))
-        print(
-            f"  {name:10s} {float(secs):7.2f} s   peak RSS {float(rss):7.1f} MB   ({n} {'texts' if name == 'bare Kiwi' else 'findings'})"
-        )
+    runs: dict[str, tuple[float, float]] = {}
+    # alternate the two runs and keep each one's best time: the machine is shared
+    for _ in range(repeat):
+        for name, code in (("bare Kiwi", BARE), ("audit", FULL)):
+            out = subprocess.run(
+                [sys.executable, "-c", code.format(root=str(ROOT), inputs=inputs)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            secs, rss, _count = out.stdout.split()
+            best = runs.get(name, (float("inf"), 0.0))
+            runs[name] = (min(best[0], float(secs)), max(best[1], float(rss)))
+    for name, (secs, rss) in runs.items():
+        print(f"  {name:10s} {secs:7.2f} s   peak RSS {rss:7.1f} MB")
     (bs, bm), (fs, fm) = runs["bare Kiwi"], runs["audit"]
     print(
         f"  ratio: {fs / bs:.2f}x the bare Kiwi time (target <= 2), memory +{fm - bm:.0f} MB (target <= 200)"
     )
-    print("  (audit time includes reading the files once more inside the job; bare Kiwi excludes reading)")
+    print("  (the audit time includes reading the files inside the job; the bare Kiwi time does not)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--students", type=int, default=1000)
     ap.add_argument("--quality-students", type=int, default=300)
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="alternate the school runs this many times, keep the best"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         t = time.perf_counter()
         quality(args.quality_students, tmp)
-        school(args.students, tmp)
+        school(args.students, tmp, args.repeat)
         print(f"(total {time.perf_counter() - t:.0f} s)")
 
 
