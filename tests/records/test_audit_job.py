@@ -257,3 +257,28 @@ def test_the_job_is_called_from_python_with_no_cli(school: Path) -> None:
     result = records.audit(records.audit.AuditRequest(inputs=[str(school)], checks=["length"], year=2026))
     assert isinstance(result, records.audit.AuditResult)
     assert [f.bytes for f in result.findings] == [1501, 1501]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--year", "1990"], 2, "--year: 학년도는 2000부터 2100 사이여야 합니다"),
+        (["--year", "2005"], 2, "--year: 2005학년도 고등학교의 글자 수 제한 자료가 없습니다"),
+        (["--rules", "없는규칙.toml"], 2, "규칙 파일이 없습니다"),
+        (["--min-syllables", "2"], 2, "--min-syllables: 문장 최소 글자 수는 5 이상 500 이하여야 합니다"),
+        (["--out", "점검.txt"], 2, "엑셀 보고서는 .xlsx 파일이어야 합니다"),
+    ],
+)
+def test_cli_bad_options_give_one_korean_line(
+    school: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
+) -> None:
+    assert main(["records", "audit", str(school), "--checks", "length", *args]) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and "Traceback" not in err[0]
+
+
+def test_cli_json_to_screen(school: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["records", "audit", str(school), "--checks", "length", "--year", "2026", "--json", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.validate(data, SCHEMA)
+    assert data["summary"]["by_check"] == {"length": 2}
