@@ -185,7 +185,13 @@ def generate(request: GenerateRequest) -> GenerateResult:
             continue
         k = 11 if rng.random() < 0.1 else rng.randint(1, 5)
         targets = [t for t in keys if t[1] == fld and t[0] != si and t not in used]
-        chosen = rng.sample(targets, min(k, len(targets)))
+        rng.shuffle(targets)
+        chosen: list[tuple[int, str, str | None]] = []
+        owners = {si}
+        for t in targets:  # one text per student: the check compares different students
+            if len(chosen) < k and t[0] not in owners:
+                chosen.append(t)
+                owners.add(t[0])
         group = [key, *chosen]
         used.update(group)
         named = rng.random() < 0.5
