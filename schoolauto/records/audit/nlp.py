@@ -1,30 +1,13 @@
-"""One Kiwi per process, and the compact form of a tokenised text every check reads."""
+"""The compact form of a tokenised text that every audit check reads (Kiwi itself: `records.kiwi`)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import DependencyError
+from ..kiwi import shared_kiwi
 
-_lock = threading.Lock()
-_kiwi: Any = None
-
-
-def shared_kiwi() -> Any:
-    """The process's Kiwi instance (loaded once; the model ships with kiwipiepy, nothing is downloaded)."""
-    global _kiwi
-    with _lock:
-        if _kiwi is None:
-            try:
-                from kiwipiepy import Kiwi
-            except ImportError as exc:  # pragma: no cover - kiwipiepy is a core dependency
-                raise DependencyError(
-                    "형태소 분석기(kiwipiepy)가 설치되어 있지 않습니다", hint="pip install kiwipiepy"
-                ) from exc
-            _kiwi = Kiwi()
-        return _kiwi
+__all__ = ["Tok", "sentences", "shared_kiwi"]
 
 
 @dataclass(frozen=True, slots=True)
