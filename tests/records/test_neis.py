@@ -217,3 +217,21 @@ def test_a_folder_of_only_bad_files_is_an_error(tmp_path: Path) -> None:
     (folder / "photo.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     with pytest.raises(MissingColumnsError, match="폴더에 독서활동상황 파일이 없습니다"):
         read_reading_exports([folder])
+
+
+def test_skipped_files_are_listed_in_the_report_summary(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from schoolauto.records.report import build_workbook
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_xlsx(folder / "2반.xlsx", CLASS_ROWS)
+    (folder / "photo.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    doc = build_workbook(find_duplicate_books(read_reading_exports([folder])))
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(doc.to_bytes())
+    cells = [
+        c.value for row in load_workbook(out)["요약"].iter_rows() for c in row if isinstance(c.value, str)
+    ]
+    assert any("건너뜀: photo.xlsx (표 파일이 아닙니다 (그림(PNG) 파일))" in c for c in cells)
