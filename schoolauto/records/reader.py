@@ -458,5 +458,13 @@ def iter_record_files(
     def read(f: InputFile) -> RecordFile:
         return _read_record_file(f, password)
 
-    for _, got in read_each(input_files(paths), read, skipped, what="생활기록부(세특·행특·창체)"):
+    seen: dict[int, str] = {}  # content fingerprint -> the first file with it
+    for f, got in read_each(input_files(paths), read, skipped, what="생활기록부(세특·행특·창체)"):
+        # the same export given twice (xlsx and csv copies) would double every finding
+        fingerprint = hash(tuple((t.student.key, t.field, t.subject, t.text) for t in got.texts))
+        if got.texts and fingerprint in seen:
+            log.warning("건너뜀: %s 은(는) %s 와(과) 내용이 같습니다", f.display, seen[fingerprint])
+            skipped.append(SkippedFile(path=f.display, reason=f"{seen[fingerprint]} 와(과) 내용이 같습니다"))
+            continue
+        seen[fingerprint] = f.display
         yield got

@@ -129,3 +129,13 @@ def test_folder_run_skips_bad_files_and_says_why(tmp_path: Path) -> None:
     assert len(texts) == 1
     assert [s.path for s in skipped] == ["bad.xlsx", "other.xlsx"]
     assert skipped[1].reason.startswith("필요한 열이 없습니다")
+
+
+def test_the_same_export_twice_is_read_once(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["학번", "성명", "행동특성 및 종합의견"], ["1", "홍길동", "글"]]
+    a = xlsx(tmp_path / "a.xlsx", rows)
+    b = write_csv(tmp_path / "a.csv", rows, "cp949")
+    skipped: list[SkippedFile] = []
+    files = list(iter_record_files([a, b], skipped=skipped))
+    assert [f.file.display for f in files] == ["a.xlsx"]
+    assert skipped == [SkippedFile("a.csv", "a.xlsx 와(과) 내용이 같습니다")]
