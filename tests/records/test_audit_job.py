@@ -282,3 +282,27 @@ def test_cli_json_to_screen(school: Path, capsys: pytest.CaptureFixture[str]) ->
     data = json.loads(capsys.readouterr().out)
     jsonschema.validate(data, SCHEMA)
     assert data["summary"]["by_check"] == {"length": 2}
+
+
+def test_report_highlights(school: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    assert main(["records", "audit", str(school), "--year", "2026", "--out", str(out)]) == 0
+    wb = load_workbook(out, rich_text=True)
+
+    def blocks(sheet: str) -> list[tuple[str, bool, str | None]]:
+        found = []
+        for row in wb[sheet].iter_rows():
+            for c in row:
+                if hasattr(c.value, "as_list"):
+                    for b in c.value:
+                        if hasattr(b, "font"):
+                            color = b.font.color.rgb if b.font.color is not None else None
+                            found.append((str(b.text), bool(b.font.b), color))
+        return found
+
+    assert ("토익", True, "FFC00000") in blocks("기재 금지")
+    assert ("서울대학교", True, "FFC00000") in blocks("기재 금지")
+    assert (COPY, True, None) in blocks("같은 문장") and (COPY2, True, None) in blocks("같은 문장")
+    summary = [c.value for row in wb["요약"].iter_rows() for c in row if c.value is not None]
+    assert "사진.xlsx: 표 파일이 아닙니다 (그림(PNG) 파일)" in summary
+    assert {"language_test", "named_institution", "after_school"} <= set(summary)
