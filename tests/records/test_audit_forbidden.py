@@ -103,6 +103,10 @@ def test_particles_never_hide_a_word_and_offsets_are_as_written(checker: Forbidd
     assert (first.start, first.end) == (0, 2)
 
 
+def test_full_width_letters_are_found_as_written(checker: ForbiddenChecker) -> None:
+    assert run(checker, "ＴＯＥＩＣ 점수를 올림.") == [("language_test", "ＴＯＥＩＣ")]
+
+
 def test_school_rules_file_switches_off_adds_and_extends(tmp_path: Path) -> None:
     p = tmp_path / "규칙.toml"
     p.write_text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,11 @@ class Tok:
     end: int
 
 
+def _fold(form: str) -> str:
+    """Case-folded, and full-width letters and digits made plain ('ＴＯＥＩＣ' -> 'toeic')."""
+    return form.casefold() if form.isascii() else unicodedata.normalize("NFKC", form).casefold()
+
+
 def sentences(kiwi_sents: list[list[Any]]) -> list[list[Tok]]:
     """Kiwi's tokens of one text split into sentences, as `Tok`s."""
-    return [[Tok(t.form.casefold(), t.tag, t.start, t.start + t.len) for t in sent] for sent in kiwi_sents]
+    return [[Tok(_fold(t.form), t.tag, t.start, t.start + t.len) for t in sent] for sent in kiwi_sents]
