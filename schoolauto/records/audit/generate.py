@@ -359,5 +359,8 @@ def _write_files(
             w.writerow([title])
             w.writerow(header)
             w.writerows(rows)
-            files.append((out / "점검대상_csv" / f"{base}.csv", buf.getvalue().encode("utf-8-sig")))
+            csv_folder = (
+                out / "점검대상_csv" if "xlsx" in formats else folder
+            )  # one copy of each class per folder
+            files.append((csv_folder / f"{base}.csv", buf.getvalue().encode("utf-8-sig")))
     return files
