@@ -306,3 +306,11 @@ def test_report_highlights(school: Path, tmp_path: Path) -> None:
     summary = [c.value for row in wb["요약"].iter_rows() for c in row if c.value is not None]
     assert "사진.xlsx: 표 파일이 아닙니다 (그림(PNG) 파일)" in summary
     assert {"language_test", "named_institution", "after_school"} <= set(summary)
+
+
+def test_a_text_keeps_the_limits_of_its_own_school_year(tmp_path: Path) -> None:
+    header = ["학번", "성명", "행동특성 및 종합의견"]
+    old = write(tmp_path / "old.xlsx", [["2017학년도 1학년 행동특성"], header, ["1", "홍길동", "가" * 700]])
+    new = write(tmp_path / "new.xlsx", [["2026학년도 1학년 행동특성"], header, ["2", "김영희", "나" * 700]])
+    result = audit(AuditRequest(inputs=[old, new], checks=["length"], year=2026))
+    assert [(f.record.source.file, f.bytes, f.limit) for f in result.findings] == [("new.xlsx", 2100, 1500)]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import UsageError
+from ...errors import ConfigError, UsageError
 from ..reader import FIELD_PERSONAL, FIELD_SUBJECT, RecordText, SkippedFile, iter_record_files
 from .copy import CopyIndex, components
 from .forbidden import ForbiddenChecker
@@ -89,9 +89,10 @@ def audit(request: AuditRequest) -> AuditResult:
     findings: list[AuditFinding] = []
     rule_names: dict[str, str] = {}
 
+    by_year: dict[int, dict[str, int]] = {year: limits}
     if "length" in checks:
         for t in texts:
-            limit = limits.get(t.field)
+            limit = _limits_of(t, year, limits, by_year, request, school).get(t.field)
             if limit is None:
                 continue
             n = neis_bytes(t.text, request.newline_bytes)
@@ -125,7 +126,7 @@ def audit(request: AuditRequest) -> AuditResult:
         for i, (t, kiwi_sents) in enumerate(zip(texts, stream, strict=True)):
             sents = sentences(kiwi_sents)
             if checker is not None:
-                text_year = int(t.source.year) if t.source.year and t.source.year.isdigit() else year
+                text_year = _year_of(t, year)
                 for m in checker.check(t.text, sents, t.field, text_year):
                     findings.append(
                         AuditFinding(
@@ -159,6 +160,30 @@ def audit(request: AuditRequest) -> AuditResult:
         seconds=time.perf_counter() - started,
         rule_names=rule_names,
     )
+
+
+def _year_of(t: RecordText, default: int) -> int:
+    """The school year a text was written in: its 학년도 column or title row, else the request's."""
+    y = t.source.year
+    return int(y) if y and y.isdigit() and 2000 <= int(y) <= 2100 else default
+
+
+def _limits_of(
+    t: RecordText,
+    year: int,
+    limits: dict[str, int],
+    by_year: dict[int, dict[str, int]],
+    request: AuditRequest,
+    school: dict[str, object],
+) -> dict[str, int]:
+    """Limits for the text's own school year (an older year's file keeps that year's limits)."""
+    y = _year_of(t, year)
+    if y not in by_year:
+        try:
+            by_year[y] = byte_limits(y, request.level, school.get("limits"), where=str(request.rules or ""))  # type: ignore[arg-type]
+        except ConfigError:
+            by_year[y] = limits  # no table for that year: the request's year decides
+    return by_year[y]
 
 
 def _copy_findings(index: CopyIndex, texts: Sequence[RecordText]) -> list[AuditFinding]:
