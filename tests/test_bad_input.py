@@ -576,7 +576,6 @@ XFAIL: dict[str, str] = {
     "records-generate:number--books=-3": "issue 9 #11: --books -3 is ignored",
     "records-generate:number--format=": "issue 9 #11: --format '' gives ValueError",
     "records-duplicates:no-tty--ask-password": "issue 9 #9: --ask-password with no terminal gives EOFError",
-    "groups-assign:number--groups=31": "issue 9 #2: more groups than students succeeds with an empty group",
     "lms-remind:output-under-a-file": "issue 9 #12: --log-file in a missing folder (FileNotFoundError)",
     "lms-remind:output-is-a-folder": "issue 9 #12: --log-file naming a folder (IsADirectoryError)",
     "lms-missing:log-file-in-a-missing-folder": "issue 9 #12: --log-file in a missing folder (FileNotFoundError)",
@@ -605,9 +604,7 @@ for _command in ("lms-missing", "lms-remind"):
         }
     )
 # Cases that would not end (a huge number taken at face value): not run until fixed.
-NOT_RUN = {
-    "groups-assign:number--groups=1000000000": "issue 9 #2: a huge --groups is not refused (builds a huge model)"
-}
+NOT_RUN: dict[str, str] = {}
 
 
 # ----- running --------------------------------------------------------------------------------

@@ -344,10 +344,8 @@ def _english_metavars(parser: argparse.ArgumentParser) -> list[str]:
 
 
 ENGLISH_METAVARS = {
-    "roster generate": "issue 9 #12: --seed shows as SEED",
     "records duplicates": "issue 9 #12: --cutoff shows as CUTOFF",
     "records generate": "issue 9 #12: --students, --class-size, --books, --format, --seed show in English",
-    "groups assign": "issue 9 #12: --seed and --title show as SEED and TITLE",
 }
 
 
@@ -379,10 +377,6 @@ LIBRARY_MODULES = sorted(
 FLAGS_IN_MESSAGES = {
     module: "issue 7: library errors name CLI flags (use field=, the CLI maps it to the flag)"
     for module in (
-        "groups/api.py",
-        "groups/ilp.py",
-        "groups/input.py",
-        "groups/problem.py",
         "lms/base.py",
         "lms/config.py",
         "lms/remind.py",

@@ -130,6 +130,23 @@ def register(sub: Any) -> None:
     mode.add_argument("--send", action="store_true", help="실제로 보냅니다")
     r.set_defaults(handler=cmd_remind)
 
+    lg = lsub.add_parser(
+        "login",
+        help="Google Classroom 로그인 정보를 키링에 저장합니다",
+        description="교사 계정으로 Google 동의 화면에서 로그인하거나(교사), 학교 서비스 계정 키를 키링에 넣습니다\n"
+        "(관리자). 저장한 뒤에는 lms missing / remind 가 키링에서 읽습니다. 파일에 토큰을 남기지 않습니다.",
+        epilog="예:\n  schoolauto lms login --lms 우리반클래스룸\n"
+        "  schoolauto lms login --lms 우리반클래스룸 --service-account 서비스계정키.json",
+    )
+    _connection_options(lg)
+    lg.add_argument(
+        "--service-account", dest="key_file", metavar="키.json", help="서비스 계정 키 파일 (학교 관리자)"
+    )
+    lg.add_argument(
+        "--no-browser", action="store_true", help="브라우저를 열지 않고 로그인 주소를 보여 줍니다"
+    )
+    lg.set_defaults(handler=cmd_login)
+
     sb = lsub.add_parser(
         "sandbox",
         help="연습용 Kolibri 를 이 컴퓨터에 띄웁니다",
@@ -302,6 +319,26 @@ def cmd_remind(args: argparse.Namespace) -> int:
         print(line)
     _warn(result.report)
     return EXIT_PARTIAL if result.partial else 0
+
+
+# ----- login ---------------------------------------------------------------------------------
+def cmd_login(args: argparse.Namespace) -> int:
+    """Keep a Google Classroom credential in the keyring."""
+    from ..lms.google_auth import SignInRequest, sign_in
+
+    def show(url: str) -> None:
+        print(f"이 컴퓨터의 브라우저에서 여세요: {url}", flush=True)
+
+    result = sign_in(
+        SignInRequest(
+            connection=connection_request(args),
+            key_file=args.key_file,
+            show_url=show if args.no_browser else None,
+        )
+    )
+    kind = "서비스 계정 키" if result.kind == "service_account" else "교사 로그인"
+    print(f"{kind}를 키링에 저장했습니다 ({result.keyring_service} / {result.keyring_user})")
+    return 0
 
 
 # ----- sandbox -------------------------------------------------------------------------------

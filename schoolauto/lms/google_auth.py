@@ -20,11 +20,13 @@ from __future__ import annotations
 import json
 import webbrowser
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import AuthError, ConfigError, DependencyError
 from .base import Connection
+from .config import ConnectionRequest
 
 INSTALL = "pip install 'schoolauto[classroom]'"
 SCOPES = (
@@ -212,3 +214,40 @@ def store_service_account(conn: Connection, key_file: str | Path) -> str:
     credentials_from_secret(conn, json.dumps(info))  # checks the key and the subject before storing
     _store(conn, json.dumps(info))
     return keyring_user(conn)
+
+
+@dataclass
+class SignInRequest:
+    """Keep a Google Classroom credential in the keyring: a teacher's consent, or a service-account key."""
+
+    connection: ConnectionRequest
+    key_file: str | Path | None = None  # a service-account key (school admin); None: teacher sign-in
+    show_url: Callable[[str], None] | None = None  # hand over the consent address instead of a browser
+
+
+@dataclass
+class SignInResult:
+    keyring_service: str
+    keyring_user: str
+    kind: str  # "teacher" or "service_account"
+
+
+def sign_in(request: SignInRequest) -> SignInResult:
+    """The `lms login` job: only Classroom connections sign in this way."""
+    from .config import resolve_connection
+
+    conn, _cfg, path = resolve_connection(request.connection)
+    if conn.driver != "classroom":
+        raise ConfigError(
+            f"로그인 정보 저장은 Google Classroom 연결에만 씁니다 (이 연결의 드라이버: {conn.driver})",
+            field="driver",
+            hint="다른 LMS 의 비밀번호는 환경변수나 키링에 넣으세요",
+        )
+    if request.key_file:
+        return SignInResult(KEYRING_SERVICE, store_service_account(conn, request.key_file), "service_account")
+    user = sign_in_teacher(
+        conn,
+        config_dir=path.parent if path else None,
+        show_url=request.show_url,
+    )
+    return SignInResult(KEYRING_SERVICE, user, "teacher")

@@ -33,6 +33,16 @@ def _due(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+NO_DUE_DATE = "기한 없음"
+
+
+def _due_text(a: AssignmentMissing) -> str:
+    """The due date as the teacher reads it; work the LMS gives no due date says so."""
+    if a.assignment.due is None and a.assignment.no_due_date:
+        return NO_DUE_DATE
+    return _local(a.assignment.due)
+
+
 def _local(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -81,6 +91,7 @@ def report_to_dict(report: MissingReport) -> dict[str, Any]:
                         "kind": a.assignment.kind,
                         "id": a.assignment.id,
                         "due": _due(a.assignment.due),
+                        "no_due_date": a.assignment.no_due_date,
                         "target": target_of(a),
                         "groups": list(a.group_names),
                         "assigned": a.assigned,
@@ -116,7 +127,7 @@ def csv_table(report: MissingReport) -> tuple[list[str], list[list[Any]]]:
                         c.course.name,
                         a.assignment.title,
                         KIND_KO.get(a.assignment.kind, a.assignment.kind),
-                        _local(a.assignment.due),
+                        _due_text(a),
                         m.student.name,
                         m.student.username or "",
                         MISSING_STATUS_KO[m.status],
@@ -169,7 +180,7 @@ def summary_rows(report: MissingReport) -> list[dict[str, Any]]:
                     "class_name": c.course.name,
                     "title": a.assignment.title,
                     "kind": KIND_KO.get(a.assignment.kind, a.assignment.kind),
-                    "due": _local(a.assignment.due),
+                    "due": _due_text(a),
                     "group": target_label(a),
                     "assigned": a.assigned,
                     "submitted": a.submitted,

@@ -590,3 +590,34 @@ def test_sign_in_needs_the_client_secrets_setting() -> None:
     conn = Connection(name="gc", driver="classroom", url="")
     with pytest.raises(ConfigError, match="OAuth 클라이언트 파일"):
         sign_in_teacher(conn)
+
+
+def test_lms_login_stores_a_service_account_then_missing_reads_with_it(
+    server: ClassroomFixture, tmp_path: Path, memory_keyring: MemoryKeyring, run_cli: Any, monkeypatch: Any
+) -> None:
+    """`lms login --service-account` keeps the key in the keyring; `lms missing` then needs nothing else."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SCHOOLAUTO_LMS_PASSWORD", raising=False)
+    config = tmp_path / "schoolauto.toml"
+    config.write_text(
+        f'[lms."우리반"]\ndriver = "classroom"\nurl = "{server.url}"\nsubject = "{server.TEACHER}"\n'
+        "backoff = 0.01\nretries = 1\n",
+        encoding="utf-8",
+    )
+    key = service_account_key(server, tmp_path / "key.json")
+    login = run_cli("lms", "login", "--lms", "우리반", "--service-account", key)
+    assert login.code == 0, login.err
+    assert login.out.strip() == "서비스 계정 키를 키링에 저장했습니다 (schoolauto-lms / 우리반:)"
+    key.unlink()
+    missing = run_cli("lms", "missing", "--lms", "우리반", "--json", "-", "--yes")
+    assert missing.code == 0, missing.err
+    assert [c["name"] for c in json.loads(missing.out)["classes"]] == ["국어 2학년 1반", "국어 2학년 2반"]
+
+
+def test_lms_login_is_only_for_classroom(run_cli: Any) -> None:
+    result = run_cli("lms", "login", "--driver", "kolibri", "--url", "http://127.0.0.1:9")
+    assert result.code == 2
+    assert result.err.strip() == (
+        "오류: --driver: 로그인 정보 저장은 Google Classroom 연결에만 씁니다 (이 연결의 드라이버: kolibri) "
+        "(다른 LMS 의 비밀번호는 환경변수나 키링에 넣으세요)"
+    )
