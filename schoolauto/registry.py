@@ -74,7 +74,9 @@ class Registry(Generic[T]):
                 try:
                     self.register(ep.name, ep.load())
                 except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the built-ins
-                    log.warning("%s '%s' 을(를) 불러오지 못했습니다: %s", self.kind, ep.name, type(exc).__name__)
+                    log.warning(
+                        "%s '%s' 을(를) 불러오지 못했습니다: %s", self.kind, ep.name, type(exc).__name__
+                    )
 
     def names(self) -> list[str]:
         self._load()

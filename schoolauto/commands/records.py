@@ -9,6 +9,8 @@ from typing import Any
 
 from ..cli import add_output_options, emit, json_to_screen, output_request
 from ..secrets import get_secret
+from .records_audit import add_kind_option, cmd_generate_records
+from .records_audit import register as register_audit
 
 INPUT_PASSWORD_ENV = "SCHOOLAUTO_INPUT_PASSWORD"
 OUTPUT_PASSWORD_ENV = "SCHOOLAUTO_OUTPUT_PASSWORD"
@@ -83,7 +85,9 @@ def register(sub: Any) -> None:
         "--seed", type=int, default=0, metavar="시드", help="난수 시드: 같은 시드는 같은 파일 (기본값: 0)"
     )
     g.add_argument("--overwrite", action="store_true", help="이미 있는 파일을 덮어씁니다")
+    add_kind_option(g)
     g.set_defaults(handler=cmd_generate)
+    register_audit(rs)
 
 
 def _input_password(args: argparse.Namespace) -> str | None:
@@ -131,6 +135,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from ..records import GenerateRequest, generate
+
+    if args.kind != "독서":
+        return cmd_generate_records(args)
 
     formats = [f.strip().lower() for f in args.format.split(",")]
     result = generate(

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "audit":  # a callable package: schoolauto.records.audit(AuditRequest(...))
+        return import_module(".audit", __name__)
     if name in _WHERE:
         value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
         globals()[name] = value
@@ -63,6 +65,7 @@ __all__ = [
     "ReadingDataset",
     "Source",
     "StudentRef",
+    "audit",
     "check_duplicates",
     "find_duplicate_books",
     "generate",

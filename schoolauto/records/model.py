@@ -85,6 +85,7 @@ class ReadingDataset:
     entries: list[BookEntry] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     sheets_read: int = 0
+    skipped: list[Any] = field(default_factory=list)  # reader.SkippedFile: files in a folder not read
 
     def by_student(self) -> dict[tuple[str, ...], list[BookEntry]]:
         groups: dict[tuple[str, ...], list[BookEntry]] = {}
@@ -156,6 +157,7 @@ class DuplicateReport:
                 "similar": counts[KIND_SIMILAR],
                 "students_with_findings": len({f.student.key for f in self.findings}),
                 "files": list(self.dataset.files),
+                "skipped": [s.to_json() for s in self.dataset.skipped],
                 "method": self.method,
                 "cutoff": self.cutoff,
                 "overlong_entries": len(self.overlong),

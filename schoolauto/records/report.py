@@ -84,7 +84,8 @@ def fill_report(report: DuplicateReport, doc: TemplateReport) -> None:
             "generated_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "method_label": METHOD_LABELS.get(report.method, report.method)
             + (f", 기준 {report.cutoff}" if report.method == "ratio" else ""),
-            "files": _files_label(report.dataset.files),
+            "files": _files_label(report.dataset.files)
+            + "".join(f"\n건너뜀: {s.path} ({s.reason})" for s in report.dataset.skipped),
             "students": report.dataset.student_count,
             "entries": len(report.dataset.entries),
             "findings": len(report.findings),

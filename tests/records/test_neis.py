@@ -167,3 +167,71 @@ def test_same_export_twice_is_read_once(exports: dict[str, Path], caplog: pytest
     ds = read_reading_exports([exports["xlsx"], exports["csv-cp949"]])
     assert ds.files == ["a.xlsx"] and len(ds.entries) == len(EXPECTED)
     assert "건너뜀: e.csv 은(는) a.xlsx 와(과) 내용이 같습니다" in caplog.text
+
+
+def test_bad_files_in_a_folder_are_skipped_and_listed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "exports"
+    (folder / "가").mkdir(parents=True)
+    (folder / "나").mkdir()
+    write_xlsx(folder / "가" / "1반.xlsx", CLASS_ROWS)
+    other = [
+        r if r[:1] != ["2026학년도 3학년 2반 독서활동상황"] else ["2026학년도 3학년 4반 독서활동상황"]
+        for r in CLASS_ROWS
+    ]
+    write_xlsx(folder / "나" / "1반.xlsx", other)
+    (folder / "corrupt.xlsx").write_bytes(b"PK\x03\x04garbage that is not a zip")
+    (folder / "photo.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    encrypt(write_xlsx(tmp_path / "plain.xlsx", CLASS_ROWS), folder / "locked.xlsx", "pw")
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    ds = read_reading_exports([folder])
+    assert ds.files == ["가/1반.xlsx", "나/1반.xlsx"]  # same base name, told apart
+    assert {e.source.file for e in ds.entries} == {"가/1반.xlsx", "나/1반.xlsx"}
+    assert [(s.path, s.reason) for s in ds.skipped] == [
+        ("corrupt.xlsx", "엑셀 파일을 읽을 수 없습니다: 파일이 손상되었거나 엑셀 형식이 아닙니다"),
+        ("locked.xlsx", "암호가 걸린 파일입니다"),
+        ("photo.xlsx", "표 파일이 아닙니다 (그림(PNG) 파일)"),
+    ]
+    assert "건너뜀: corrupt.xlsx" in caplog.text
+    report = find_duplicate_books(ds)
+    assert [s["path"] for s in report.to_json()["summary"]["skipped"]] == [
+        "corrupt.xlsx",
+        "locked.xlsx",
+        "photo.xlsx",
+    ]
+    assert before == {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_bad_file_named_directly_is_still_an_error(tmp_path: Path) -> None:
+    good = write_xlsx(tmp_path / "good.xlsx", CLASS_ROWS)
+    bad = tmp_path / "photo.xlsx"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    with pytest.raises(InputFileError, match="표 파일이 아닙니다"):
+        read_reading_exports([good, bad])
+
+
+def test_a_folder_of_only_bad_files_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "photo.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    with pytest.raises(MissingColumnsError, match="폴더에 독서활동상황 파일이 없습니다"):
+        read_reading_exports([folder])
+
+
+def test_skipped_files_are_listed_in_the_report_summary(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from schoolauto.records.report import build_workbook
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_xlsx(folder / "2반.xlsx", CLASS_ROWS)
+    (folder / "photo.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    doc = build_workbook(find_duplicate_books(read_reading_exports([folder])))
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(doc.to_bytes())
+    cells = [
+        c.value for row in load_workbook(out)["요약"].iter_rows() for c in row if isinstance(c.value, str)
+    ]
+    assert any("건너뜀: photo.xlsx (표 파일이 아닙니다 (그림(PNG) 파일))" in c for c in cells)
