@@ -1,0 +1,285 @@
+"""What every page shares: the session's temporary folder, sign-in, uploads, errors, downloads.
+
+Personal data stays in the session: uploads are written to a per-session temporary folder that is
+removed when the session ends (its state is dropped) or after `IDLE_SECONDS` without use, and the
+whole tree when the server stops. Nothing here logs names, ids or file contents.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hmac
+import ipaddress
+import os
+import shutil
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ..errors import SchoolautoError, UsageError
+
+PASSWORD_ENV = "SCHOOLAUTO_UI_PASSWORD"
+SHARED_ENV = "SCHOOLAUTO_UI_SHARED"  # set by `schoolauto ui` when bound to a non-loopback address
+UPLOAD_LIMIT_ENV = "SCHOOLAUTO_UI_MAX_UPLOAD_MB"
+IDLE_ENV = "SCHOOLAUTO_UI_IDLE_MINUTES"
+DEFAULT_UPLOAD_MB = 50
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 300
+TABLE_TYPES = ["xlsx", "xls", "xlsb", "ods", "csv"]
+
+
+def upload_limit_mb() -> int:
+    try:
+        return max(1, int(os.environ.get(UPLOAD_LIMIT_ENV, DEFAULT_UPLOAD_MB)))
+    except ValueError:
+        return DEFAULT_UPLOAD_MB
+
+
+def idle_seconds() -> float:
+    try:
+        return max(1.0, float(os.environ.get(IDLE_ENV, "60")) * 60)
+    except ValueError:
+        return 3600.0
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def local_mode() -> bool:
+    """True when the page is served to this computer only (then a local folder may be named)."""
+    return os.environ.get(SHARED_ENV) != "1"
+
+
+# ----- per-session temporary folders ------------------------------------------------------------
+_lock = threading.Lock()
+_root: Path | None = None
+_touched: dict[str, float] = {}  # session folder -> last use (monotonic)
+_sweeper: threading.Thread | None = None
+
+
+def _root_dir() -> Path:
+    global _root, _sweeper
+    with _lock:
+        if _root is None or not _root.exists():
+            _root = Path(tempfile.mkdtemp(prefix="schoolauto-ui-"))
+            atexit.register(shutil.rmtree, _root, True)
+        if _sweeper is None:
+            _sweeper = threading.Thread(target=_sweep_forever, name="schoolauto-ui-sweep", daemon=True)
+            _sweeper.start()
+        return _root
+
+
+def sweep(now: float | None = None) -> list[str]:
+    """Remove session folders idle for longer than the idle timeout; returns what was removed."""
+    now = time.monotonic() if now is None else now
+    limit = idle_seconds()
+    with _lock:
+        stale = [p for p, t in _touched.items() if now - t > limit]
+        for p in stale:
+            _touched.pop(p, None)
+    for p in stale:
+        shutil.rmtree(p, ignore_errors=True)
+    return stale
+
+
+def _sweep_forever() -> None:
+    while True:
+        time.sleep(30)
+        with contextlib.suppress(Exception):
+            sweep()
+
+
+class SessionFolder:
+    """Owns one session's folder; the folder goes when this object does (session state dropped)."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="s-", dir=_root_dir()))
+        self._finalizer = weakref.finalize(self, _forget, str(self.path))
+        self.touch()
+
+    def touch(self) -> None:
+        with _lock:
+            _touched[str(self.path)] = time.monotonic()
+
+    def alive(self) -> bool:
+        with _lock:
+            return str(self.path) in _touched and self.path.exists()
+
+    def remove(self) -> None:
+        self._finalizer()
+
+
+def _forget(path: str) -> None:
+    with _lock:
+        _touched.pop(path, None)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def session_dir() -> Path:
+    """This session's private temporary folder (made again, empty, if the idle timeout removed it)."""
+    holder = st.session_state.get("_sa_folder")
+    if not isinstance(holder, SessionFolder) or not holder.alive():
+        if isinstance(holder, SessionFolder):
+            # Timed out: what was made from the old uploads goes with them.
+            for key in [k for k in st.session_state if str(k).startswith("result_")]:
+                del st.session_state[key]
+        holder = SessionFolder()
+        st.session_state["_sa_folder"] = holder
+    holder.touch()
+    return holder.path
+
+
+def save_uploads(files: Iterable[Any], sub: str) -> list[Path]:
+    """Write uploaded files into a fresh sub-folder of the session folder; returns their paths."""
+    folder = session_dir() / sub
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    limit = upload_limit_mb() * 1024 * 1024
+    out: list[Path] = []
+    for f in files:
+        data = f.getvalue()
+        if len(data) > limit:
+            raise UsageError(
+                f"올린 파일이 너무 큽니다: 파일 하나에 {upload_limit_mb()}MB 까지 올릴 수 있습니다",
+                field="inputs",
+            )
+        name = Path(str(f.name)).name or "upload"
+        target = folder / name
+        n = 1
+        while target.exists():
+            n += 1
+            target = folder / f"{Path(name).stem} ({n}){Path(name).suffix}"
+        target.write_bytes(data)
+        out.append(target)
+    return out
+
+
+def upload_help() -> str:
+    return f"파일 하나에 {upload_limit_mb()}MB 까지 올릴 수 있습니다. 올린 파일은 이 창을 닫으면 지워집니다."
+
+
+# ----- errors -----------------------------------------------------------------------------------
+
+
+def error_text(exc: SchoolautoError, labels: dict[str, str] | None = None) -> str:
+    """The CLI's Korean line for `exc`, with the field named by this page's widget label."""
+    from ..cli import error_message
+
+    text = error_message(exc)
+    root = str(_root) if _root is not None else None
+    if root:
+        # Uploaded files live in the session folder: show just their names.
+        import re
+
+        text = re.sub(re.escape(root) + r"[/\\]s-[^/\\]+[/\\](?:[^/\\\s]+[/\\])?", "", text)
+    label = (labels or {}).get(exc.field or "")
+    if label and not exc.path:
+        text = f"{label}: {text}"
+    return text
+
+
+def show_error(exc: SchoolautoError, labels: dict[str, str] | None = None) -> None:
+    st.error(f"오류: {error_text(exc, labels)}")
+
+
+def run_job(fn: Callable[[], Any], labels: dict[str, str] | None = None) -> Any:
+    """Call a job; a library error becomes the Korean line on the page (None is returned)."""
+    try:
+        return fn()
+    except SchoolautoError as exc:
+        show_error(exc, labels)
+    except Exception as exc:  # noqa: BLE001 - the page must stay usable, never show a traceback
+        st.error(f"오류: 예상하지 못한 문제가 생겼습니다 ({type(exc).__name__})")
+    return None
+
+
+# ----- downloads --------------------------------------------------------------------------------
+_MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+_LABEL = {"xlsx": "엑셀 보고서 받기", "csv": "CSV 받기", "json": "JSON 받기", "zip": "ZIP 받기"}
+
+
+def download_buttons(makers: dict[str, Callable[[], bytes]], stem: str, key: str) -> None:
+    cols = st.columns(len(makers))
+    for col, (ext, make) in zip(cols, makers.items(), strict=True):
+        with col:
+            st.download_button(
+                _LABEL.get(ext, ext),
+                data=make,
+                file_name=f"{stem}.{ext}",
+                mime=_MIME.get(ext, "application/octet-stream"),
+                key=f"{key}_{ext}",
+                on_click="ignore",
+            )
+
+
+# ----- sign-in ----------------------------------------------------------------------------------
+_failures: dict[str, tuple[int, float]] = {}  # client -> (failures in a row, locked until)
+
+
+def _client() -> str:
+    try:
+        return str(st.context.ip_address or "-")
+    except Exception:  # noqa: BLE001 - older Streamlit or a test run: one shared counter
+        return "-"
+
+
+def check_password(given: str, client: str, now: float | None = None) -> str | None:
+    """None when `given` is right; else the Korean reason. Locks a client out after repeated failures."""
+    expected = os.environ.get(PASSWORD_ENV, "")
+    now = time.monotonic() if now is None else now
+    with _lock:
+        count, until = _failures.get(client, (0, 0.0))
+        if until > now:
+            minutes = max(1, round((until - now) / 60))
+            return f"로그인을 너무 여러 번 잘못 시도했습니다. {minutes}분 뒤에 다시 시도하세요."
+        if expected and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+            _failures.pop(client, None)
+            return None
+        count += 1
+        if count >= MAX_FAILURES:
+            _failures[client] = (0, now + LOCKOUT_SECONDS)
+            return f"로그인을 너무 여러 번 잘못 시도했습니다. {LOCKOUT_SECONDS // 60}분 뒤에 다시 시도하세요."
+        _failures[client] = (count, 0.0)
+        return f"비밀번호가 맞지 않습니다 (남은 시도 {MAX_FAILURES - count}번)"
+
+
+def signed_in() -> bool:
+    """Without a page password everyone is in; with one, this session must have signed in."""
+    if not os.environ.get(PASSWORD_ENV):
+        return True
+    if st.session_state.get("_sa_signed_in"):
+        return True
+    st.title("schoolauto")
+    st.write("이 페이지는 비밀번호로 보호되어 있습니다.")
+    with st.form("sign_in"):
+        given = st.text_input("비밀번호", type="password", key="sign_in_password")
+        ok = st.form_submit_button("로그인")
+    if ok:
+        reason = check_password(given or "", _client())
+        if reason is None:
+            st.session_state["_sa_signed_in"] = True
+            st.rerun()
+        st.error(reason)
+    return False
+
+
+def multiselect_filter(label: str, options: Sequence[str], key: str) -> list[str]:
+    return list(st.multiselect(label, sorted({o for o in options if o}), key=key))
