@@ -282,4 +282,4 @@ def signed_in() -> bool:
 
 
 def multiselect_filter(label: str, options: Sequence[str], key: str) -> list[str]:
-    return list(st.multiselect(label, sorted({o for o in options if o}), key=key))
+    return list(st.multiselect(label, sorted({o for o in options if o}), key=key, placeholder="모두"))

@@ -68,7 +68,13 @@ if columns:
     c1, c2, c3 = st.columns(3)
     default_balance = [c for c in ("성별",) if c in columns]
     with c1:
-        balance = st.multiselect(LABELS["balance"], columns, default=default_balance, key="grp_balance")
+        balance = st.multiselect(
+            LABELS["balance"],
+            columns,
+            default=default_balance,
+            key="grp_balance",
+            placeholder="열을 고르세요",
+        )
     with c2:
         numeric = st.multiselect(
             LABELS["numeric"], [c for c in columns if c not in balance], key="grp_numeric"
