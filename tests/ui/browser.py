@@ -63,7 +63,7 @@ def running_ui(
     port = free_port()
     full_env = {**os.environ, **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), full_env.get("PYTHONPATH")) if p)
-    log = open(cwd / "ui-server.log", "wb")  # noqa: SIM115 - closed below
+    log = open(cwd / "ui-server.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "schoolauto", "ui", "--no-browser", "--host", host, "--port", str(port)],
         cwd=cwd,

@@ -73,7 +73,11 @@ if result is not None:
         f1, f2 = st.columns(2)
         with f1:
             only = st.multiselect(
-                "점검 항목", list(CHECK_KO), format_func=lambda k: CHECK_KO.get(k, k), key="audit_f_check"
+                "점검 항목",
+                list(CHECK_KO),
+                format_func=lambda k: CHECK_KO.get(k, k),
+                key="audit_f_check",
+                placeholder="모두",
             )
         with f2:
             who = st.text_input("학생 (이름 또는 학번 일부)", key="audit_f_student")

@@ -18,7 +18,9 @@ c1, c2, c3, c4, c5 = st.columns(5)
 with c1:
     r_students = st.number_input("학생 수", min_value=1, max_value=5000, value=30, key="gen_r_students")
 with c2:
-    r_grades = st.multiselect("학년", [1, 2, 3], default=[1], key="gen_r_grades")
+    r_grades = st.multiselect(
+        "학년", [1, 2, 3], default=[1], key="gen_r_grades", placeholder="학년을 고르세요"
+    )
 with c3:
     r_classes = st.number_input("학년당 반 수", min_value=1, max_value=30, value=1, key="gen_r_classes")
 with c4:

@@ -74,16 +74,18 @@ if columns:
             default=default_balance,
             key="grp_balance",
             placeholder="열을 고르세요",
+            placeholder="열을 고르세요",
         )
     with c2:
         numeric = st.multiselect(
-            LABELS["numeric"], [c for c in columns if c not in balance], key="grp_numeric"
+            LABELS["numeric"], [c for c in columns if c not in balance], key="grp_numeric", placeholder="없음"
         )
     with c3:
         similar = st.multiselect(
             LABELS["similar"],
             [c for c in columns if c not in balance and c not in numeric],
             key="grp_similar",
+            placeholder="없음",
         )
     chosen = [*balance, *numeric, *similar]
     weights: dict[str, float] = {}
