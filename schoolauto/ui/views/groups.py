@@ -74,7 +74,6 @@ if columns:
             default=default_balance,
             key="grp_balance",
             placeholder="열을 고르세요",
-            placeholder="열을 고르세요",
         )
     with c2:
         numeric = st.multiselect(
