@@ -202,3 +202,13 @@ def wait_download(folder: Path, suffix: str, timeout: float = 60) -> Path:
             return done[0]
         time.sleep(0.2)
     raise TimeoutError(f"no {suffix} downloaded into {folder}")
+
+
+def scroll_to(driver: Any, text: str) -> None:
+    """Bring the first element showing exactly `text` to the top of Streamlit's scrolling area."""
+    from selenium.webdriver.common.by import By
+
+    for el in driver.find_elements(By.XPATH, f"//*[normalize-space(text())='{text}']"):
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", el)
+        time.sleep(0.5)
+        return

@@ -15,7 +15,18 @@ import pytest
 
 from schoolauto.ui import jobs
 
-from .browser import REPO, body_text, chromium, click, running_ui, upload, wait_download, wait_idle, wait_text
+from .browser import (
+    REPO,
+    body_text,
+    chromium,
+    click,
+    running_ui,
+    scroll_to,
+    upload,
+    wait_download,
+    wait_idle,
+    wait_text,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -56,6 +67,8 @@ def test_duplicates_and_groups_in_chromium(workdir: Path, exports: list[Path], r
         assert int(m.group(1)) == len(expected.findings)
         wait_idle(driver)
         shot(driver, "duplicates")
+        scroll_to(driver, "요약")
+        shot(driver, "duplicates_result")
         click(driver, "엑셀 보고서 받기")
         xlsx = wait_download(downloads, ".xlsx")
         wb = openpyxl.load_workbook(xlsx)
@@ -77,6 +90,8 @@ def test_duplicates_and_groups_in_chromium(workdir: Path, exports: list[Path], r
         wait_text(driver, "모든 제약을 지켰습니다")
         wait_idle(driver)
         shot(driver, "groups")
+        scroll_to(driver, "결과")
+        shot(driver, "groups_result")
         click(driver, "엑셀 보고서 받기")
         xlsx = wait_download(downloads, ".xlsx")
         wb = openpyxl.load_workbook(xlsx)

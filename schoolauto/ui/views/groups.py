@@ -221,7 +221,9 @@ if solved is not None:
         st.success("모든 제약을 지켰습니다")
     grid = jobs.group_summary(current)
     st.markdown("**모둠별 인원과 표준편차**")
-    st.dataframe(pd.DataFrame(grid[1:], columns=[str(h) for h in grid[0]]).astype(str), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(grid[1:], columns=[str(h) for h in grid[0]], dtype=object).astype(str), hide_index=True
+    )
     counts = current.evaluation.counts
     if counts:
         st.markdown("**열마다 모둠별 인원**")
