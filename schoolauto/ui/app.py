@@ -20,6 +20,7 @@ PAGES = [
 
 
 def main() -> None:
+    common.warm_up()
     st.set_page_config(page_title="schoolauto", layout="wide")
     if not common.signed_in():
         return

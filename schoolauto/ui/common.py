@@ -171,6 +171,27 @@ def upload_help() -> str:
     return f"파일 하나에 {upload_limit_mb()}MB 까지 올릴 수 있습니다. 올린 파일은 이 창을 닫으면 지워집니다."
 
 
+_warmed = False
+
+
+def warm_up() -> None:
+    """Import the library's heavier parts in the background once per server, so the first job a
+    teacher runs does not wait for them (the CLI pays this on every run)."""
+    global _warmed
+    with _lock:
+        if _warmed:
+            return
+        _warmed = True
+
+    def work() -> None:
+        with contextlib.suppress(Exception):
+            from . import jobs
+
+            jobs.warm_up()
+
+    threading.Thread(target=work, name="schoolauto-ui-warm", daemon=True).start()
+
+
 # ----- errors -----------------------------------------------------------------------------------
 
 

@@ -170,6 +170,15 @@ def to_json(result: Any, kind: str) -> dict[str, Any]:
     raise TypeError(kind)
 
 
+def warm_up() -> None:
+    """Import what the jobs need and load the book catalogue (called once, in the background)."""
+    from ..records import find_duplicate_books, read_reading_exports  # noqa: F401
+    from ..records.catalog import known_compact_titles
+    from ..reports import TemplateReport  # noqa: F401
+
+    known_compact_titles()
+
+
 # ----- records: duplicate books -----------------------------------------------------------------
 
 

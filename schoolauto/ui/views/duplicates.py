@@ -15,7 +15,7 @@ LABELS = {
     "password": "입력 파일 암호",
 }
 KIND_KO = {"exact": "완전 중복", "similar": "유사"}
-SHOW_AT_MOST = 300
+PAGE_SIZE = 100
 
 st.title("독서활동 중복 검사")
 st.write("NEIS 독서활동상황 내보내기 파일에서 한 학생이 같은 책을 두 번 이상 기재한 곳을 찾습니다.")
@@ -122,8 +122,14 @@ if result is not None:
             )
         ]
         st.caption(f"{len(shown)}건 표시 (빨간 글자: 두 기재가 다른 곳)")
+        pages = max(1, -(-len(shown) // PAGE_SIZE))
+        page = 1
+        if pages > 1:
+            page = int(
+                st.number_input(f"쪽 (한 쪽에 {PAGE_SIZE}건, 모두 {pages}쪽)", 1, pages, 1, key="dup_page")
+            )
         rows = []
-        for f in shown[:SHOW_AT_MOST]:
+        for f in shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
             st_ = f["student"]
             a, b = f["a"], f["b"]
             rows.append(
@@ -146,7 +152,5 @@ if result is not None:
                 raw_columns={4, 6},
             )
         )
-        if len(shown) > SHOW_AT_MOST:
-            st.caption(f"앞의 {SHOW_AT_MOST}건만 보여 줍니다. 모두 보려면 엑셀 보고서를 받으세요.")
     else:
         st.success("중복으로 기재된 책이 없습니다.")
