@@ -46,3 +46,18 @@ def test_server_options() -> None:
     assert opts["--server.maxUploadSize"] == "20"
     assert opts["--server.headless"] == "true"
     assert opts["--client.showErrorDetails"] == "none"
+
+
+def test_pages_call_the_library_only_through_the_adapter() -> None:
+    """Only ui/jobs.py imports a domain package, so the lead can re-point jobs in one place."""
+    import re
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parents[2] / "schoolauto" / "ui"
+    domain = re.compile(r"^\s*(from|import)\s+(schoolauto\.|\.\.)(records|groups|lms|roster)\b", re.M)
+    offenders = [
+        p.name
+        for p in [*ui.glob("*.py"), *ui.glob("views/*.py")]
+        if p.name != "jobs.py" and domain.search(p.read_text("utf-8"))
+    ]
+    assert offenders == []
