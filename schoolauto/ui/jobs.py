@@ -9,6 +9,8 @@ Which library call each adapter makes today is listed in docs/ui.md ("Adapter ma
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import inspect
 import zipfile
 from collections.abc import Callable, Sequence
@@ -183,8 +185,11 @@ def warm_up() -> None:
 
 
 def duplicate_methods() -> list[tuple[str, str]]:
-    """(name, Korean label) of every duplicate-book method."""
+    """(name, Korean label) of every duplicate-book method (from the methods registry)."""
     from ..records import METHODS
+
+    if hasattr(METHODS, "items") and not isinstance(METHODS, dict):
+        return [(e.name, e.label) for e in METHODS.items()]
     from ..records.report import METHOD_LABELS
 
     return [(name, METHOD_LABELS.get(name, name)) for name in METHODS]
@@ -198,35 +203,41 @@ def check_duplicates(
     password: str | None = None,
 ) -> Any:
     """records duplicates: files/folders -> `DuplicateReport` (findings, counts, to_json)."""
-    from ..records import find_duplicate_books, get_method, read_reading_exports
+    from .. import records
 
     if not paths:
         raise UsageError("검사할 파일을 올리거나 폴더를 고르세요", field="inputs")
     if cutoff is not None and method != "ratio":
         cutoff = None
-    m = get_method(method, cutoff)
-    dataset = read_reading_exports(list(paths), password=password, on_file=m.start)
-    return find_duplicate_books(dataset, m)
+    request_cls = getattr(records, "DuplicateCheckRequest", None)
+    if request_cls is not None:  # the job layer
+        request = request_cls(inputs=list(paths), method=method, cutoff=cutoff, password=password)
+        return records.check_duplicates(request)  # type: ignore[attr-defined]
+    m = records.get_method(method, cutoff)
+    dataset = records.read_reading_exports(list(paths), password=password, on_file=m.start)
+    return records.find_duplicate_books(dataset, m)
 
 
 # ----- records: audit (issue 12) ----------------------------------------------------------------
 
-AUDIT_CHECKS = (("length", "글자 수(바이트) 초과"), ("forbidden", "기재 금지 내용"), ("copy", "학생 간 복사"))
+AUDIT_CHECKS = (
+    ("length", "글자 수(바이트) 초과"),
+    ("forbidden", "기재 금지 내용"),
+    ("copy", "학생 간 같은 문장"),
+)
 
 
 def _audit_job() -> tuple[Any, Any] | None:
+    """(the audit job, its request class), from `schoolauto.records.audit` once it exists."""
     try:
-        from .. import records
-
-        job = getattr(records, "audit", None)
-        if job is None:
-            from ..records import audit as job  # type: ignore[attr-defined,no-redef]
-        if inspect.ismodule(job):
-            job = job.audit
-        request = getattr(records, "AuditRequest", None)
-        return job, request
-    except (ImportError, AttributeError):
+        module = importlib.import_module("schoolauto.records.audit")
+    except ImportError:
         return None
+    job = getattr(module, "audit", None)
+    request = getattr(module, "AuditRequest", None)
+    if job is None or request is None:
+        return None
+    return job, request
 
 
 def audit_available() -> bool:
@@ -248,12 +259,7 @@ def audit(
     if not paths:
         raise UsageError("점검할 파일을 올리거나 폴더를 고르세요", field="inputs")
     job, request_cls = found
-    values: dict[str, Any] = {"inputs": list(paths), "checks": tuple(checks)}
-    if year:
-        values["year"] = year
-    if request_cls is not None:
-        return job(request_cls(**values))
-    return job(**values)
+    return job(request_cls(inputs=list(paths), checks=tuple(checks), year=year or None))
 
 
 # ----- rosters and groups -----------------------------------------------------------------------
@@ -279,6 +285,19 @@ class Progress:
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
+    stage: str | None = None
+
+
+def _progress_adapter(progress: Callable[[Progress], None]) -> Callable[..., None]:
+    def report(*args: Any, **kw: Any) -> None:
+        info = args[0] if args else kw
+
+        def get(key: str) -> Any:
+            return info.get(key) if isinstance(info, dict) else getattr(info, key, None)
+
+        progress(Progress(get("objective"), get("bound"), get("gap"), get("stage")))
+
+    return report
 
 
 def assign_groups(
@@ -287,11 +306,11 @@ def assign_groups(
     id_column: str = "학번",
     groups: int | None = None,
     size: int | None = None,
-    balance: Sequence[str] = (),
-    numeric: Sequence[str] = (),
-    similar: Sequence[str] = (),
+    balance: Sequence[tuple[str, float]] = (),
+    numeric: Sequence[tuple[str, float]] = (),
+    similar: Sequence[tuple[str, float]] = (),
     numeric_tolerance: float = 0.0,
-    no_alone: Sequence[str] = (),
+    no_alone: str = "",
     names_apart: bool = False,
     constraints_path: str | Path | None = None,
     method: str = "ilp",
@@ -299,77 +318,107 @@ def assign_groups(
     time_limit: float = 60.0,
     progress: Callable[[Progress], None] | None = None,
 ) -> Any:
-    """groups assign: roster + options -> `Result` (assignment, evaluation, checks, to_json)."""
-    from ..groups import Options, problem_from_roster
-    from ..groups import assign_groups as solve
+    """groups assign: roster + (column, weight) choices -> the result (assignment, evaluation, checks)."""
+    from .. import groups as g
+
+    request_cls = getattr(g, "AssignRequest", None)
+    if request_cls is not None:  # the job layer
+        request = request_cls(
+            roster=roster_path,
+            id_column=id_column,
+            groups=groups,
+            size=size,
+            balance=[g.ColumnWeight(c, w) for c, w in balance],  # type: ignore[attr-defined]
+            numeric=[g.ColumnWeight(c, w) for c, w in numeric],  # type: ignore[attr-defined]
+            similar=[g.ColumnWeight(c, w) for c, w in similar],  # type: ignore[attr-defined]
+            numeric_tolerance=numeric_tolerance,
+            no_alone=g.parse_column_values(no_alone, "no_alone"),  # type: ignore[attr-defined]
+            names_apart=names_apart,
+            constraints=constraints_path,
+            method=method,
+            seed=seed,
+            time_limit=time_limit,
+            progress=None if progress is None else _progress_adapter(progress),
+        )
+        return g.assign(request)  # type: ignore[attr-defined]
+
     from ..roster import read_roster
 
+    def spec(items: Sequence[tuple[str, float]]) -> list[str] | None:
+        return [c if w == 1.0 else f"{c}={w:g}" for c, w in items] or None
+
     roster = read_roster(roster_path, id_column=id_column)
-    options = Options(
+    options = g.Options(  # type: ignore[attr-defined]
         groups=groups,
         size=size,
-        balance=list(balance) or None,
-        numeric=list(numeric) or None,
-        similar=list(similar) or None,
+        balance=spec(balance),
+        numeric=spec(numeric),
+        similar=spec(similar),
         numeric_tolerance=numeric_tolerance,
-        no_alone=list(no_alone) or None,
+        no_alone=[v.strip() for v in no_alone.split(",") if v.strip()] or None,
         names_apart=names_apart,
         constraints=constraints_path,
     )
-    problem = problem_from_roster(roster, options)
+    problem = g.problem_from_roster(roster, options)
     kwargs: dict[str, Any] = {"method": method, "seed": seed, "time_limit": time_limit}
-    if progress is not None and "progress" in inspect.signature(solve).parameters:
-
-        def report(*args: Any, **kw: Any) -> None:
-            info = args[0] if args else kw
-            get = info.get if isinstance(info, dict) else (lambda k: getattr(info, k, None))
-            progress(Progress(get("objective"), get("bound"), get("gap")))
-
-        kwargs["progress"] = report
-    return solve(problem, **kwargs)
+    if progress is not None and "progress" in inspect.signature(g.assign_groups).parameters:
+        kwargs["progress"] = _progress_adapter(progress)
+    return g.assign_groups(problem, **kwargs)
 
 
 def rescore(result: Any, assignment: Sequence[int]) -> Any:
-    """The same problem with a hand-edited assignment (0-based), scored by the library's evaluation."""
-    from ..groups.result import make_result
+    """The same result with a hand-edited assignment (0-based), scored by the library's evaluation."""
+    from ..groups import check_constraints, evaluate
 
     if list(assignment) == list(result.assignment):
         return result
-    return make_result(
-        result.problem,
-        list(assignment),
-        method=result.method,
-        solver=result.solver,
+    ev = evaluate(result.problem, list(assignment))
+    return dataclasses.replace(
+        result,
+        assignment=list(assignment),
+        evaluation=ev,
+        objective=ev.objective,
+        checks=check_constraints(result.problem, list(assignment)),
         status="feasible",
-        bound=result.bound,
-        seconds=result.seconds,
+        model_objective=None,
         notes=[*result.notes, "교사가 손으로 학생을 옮겼습니다"],
     )
 
 
 def group_summary(result: Any) -> list[list[Any]]:
     """Header row, one row per group, then the standard-deviation row (as in the report)."""
+    if hasattr(result, "summary_grid"):
+        return list(result.summary_grid())
     from ..groups.report import summary_grid
 
     return summary_grid(result)
 
 
 def group_status(result: Any) -> str:
-    from ..groups import status_line
+    if hasattr(result, "status_line"):
+        return str(result.status_line())
+    from ..groups import status_line  # type: ignore[attr-defined]
 
-    return status_line(result)
+    return str(status_line(result))
+
+
+def _check_labels() -> Any:
+    try:
+        from ..groups.scoring import CHECK_LABELS  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        from ..groups.evaluate import CHECK_LABELS  # type: ignore[import-not-found,no-redef,unused-ignore]
+    return CHECK_LABELS
 
 
 def constraint_rows(result: Any) -> list[dict[str, Any]]:
     """The hard-rule check of a result, one row per rule, in Korean."""
-    from ..groups.evaluate import CHECK_LABELS
-
+    labels = _check_labels()
     p = result.problem
     out = []
     for c in result.checks.items:
         out.append(
             {
-                "종류": CHECK_LABELS.get(c.kind, c.kind),
+                "종류": labels.get(c.kind, c.kind),
                 "학번": ", ".join(p.ids[i] for i in c.members) if c.kind not in ("size", "no_alone") else "",
                 "내용": c.detail + (f" [{c.source}]" if c.source else ""),
                 "지켜짐": "예" if c.ok else "아니오",
@@ -399,15 +448,33 @@ def lms_config(path_text: str | None) -> tuple[Path | None, list[str]]:
 
 @dataclass
 class LmsRun:
+    """One collection: the report, and how it was reached (for the reminders that follow)."""
+
     report: Any
     conn: Any
     cfg: dict[str, Any]
     config_path: Path | None
+    request: Any = None  # the job layer's ConnectionRequest
+
+
+def _new_lms() -> Any:
+    from .. import lms
+
+    return lms if hasattr(lms, "send_reminders") else None
 
 
 def _connection(
     *, config_path: str | None, name: str | None, driver: str | None, url: str | None, username: str | None
-) -> tuple[Any, dict[str, Any], Path | None]:
+) -> tuple[Any, dict[str, Any], Path | None, Any]:
+    lms = _new_lms()
+    if lms is not None:  # the job layer
+        request = lms.ConnectionRequest(
+            config=config_path or None, lms=name, driver=None if name else driver,
+            url=None if name else (url or None), username=None if name else (username or None),
+        )  # fmt: skip
+        conn, cfg, path = lms.resolve_connection(request)
+        return conn, cfg, path, request
+
     from ..lms.base import Connection
     from ..lms.config import connection_from_config, find_config, load_config
 
@@ -423,7 +490,7 @@ def _connection(
         if not url:
             raise UsageError("LMS 주소를 적으세요", field="url")
         conn = Connection(name=driver, driver=driver, url=url, username=username or None)
-    return conn, cfg, path
+    return conn, cfg, path, None
 
 
 def collect_missing(
@@ -436,24 +503,31 @@ def collect_missing(
     password: str | None = None,
     remember_password: bool = False,
 ) -> LmsRun:
-    """lms missing: a connection -> `MissingReport`. The password is used for this run only;
-    without one the environment variable or the OS keyring is used, as in the CLI."""
-    from ..lms.base import make_driver
+    """lms missing: a connection -> `MissingReport`. A typed password is used for this run only (kept
+    in memory); without one the environment variable or the OS keyring is used, as in the CLI."""
     from ..lms.config import KEYRING_SERVICE, lms_secret, state_dir
-    from ..lms.report import collect_missing as collect
     from ..lms.runlock import run_lock
 
-    conn, cfg, path = _connection(
+    conn, cfg, path, request = _connection(
         config_path=config_path, name=name, driver=driver, url=url, username=username
     )
     secret = password or lms_secret(conn, interactive=False)
-    with run_lock(state_dir() / "lms.lock"), make_driver(conn, secret) as drv:
-        report = collect(drv, lms_name=conn.name, classes=conn.classes, kinds=conn.kinds)
+    with run_lock(state_dir() / "lms.lock"):
+        if request is not None:  # the job layer
+            from ..lms.missing import read_missing  # type: ignore[import-not-found,unused-ignore]
+
+            report = read_missing(conn, secret, None)
+        else:
+            from ..lms.base import make_driver
+            from ..lms.report import collect_missing as collect  # type: ignore[attr-defined,unused-ignore]
+
+            with make_driver(conn, secret) as drv:
+                report = collect(drv, lms_name=conn.name, classes=conn.classes, kinds=conn.kinds)
     if password and remember_password:
         import keyring
 
         keyring.set_password(KEYRING_SERVICE, f"{conn.name}:{conn.username or ''}", password)
-    return LmsRun(report, conn, cfg, path)
+    return LmsRun(report, conn, cfg, path, request)
 
 
 def remind(
@@ -464,13 +538,28 @@ def remind(
     statuses: Sequence[str] = ("not_started", "started"),
     send: bool = False,
 ) -> Any:
-    """lms remind: preview (send=False) or send the reminders; the same once-a-day state as the CLI."""
+    """lms remind: preview (send=False) or send the reminders for the report already collected;
+    the same once-a-day state and lock as the CLI."""
     from ..lms.config import state_dir
-    from ..lms.remind import run_remind
     from ..lms.runlock import run_lock
 
+    lms = _new_lms()
     with run_lock(state_dir() / "lms.lock"):
-        result = run_remind(
+        if lms is not None and run.request is not None:  # the job layer
+            return lms.send_reminders(
+                lms.RemindRequest(
+                    connection=run.request,
+                    roster=roster_path,
+                    digest=digest,
+                    statuses=tuple(statuses) or ("not_started", "started"),
+                    send=send,
+                    interactive=False,
+                    report=run.report,
+                )
+            )
+        from ..lms.remind import run_remind  # type: ignore[attr-defined,unused-ignore]
+
+        return run_remind(
             run.report,
             conn=run.conn,
             cfg=run.cfg,
@@ -482,9 +571,28 @@ def remind(
             send=send,
             interactive=False,
         )
-    # The preview's last line tells a terminal user which flag sends; the page has its own button.
-    result.lines = [line.replace(" 실제로 보내려면 --send 를 붙이세요.", "") for line in result.lines]
-    return result
+
+
+def reminder_lines(result: Any) -> list[str]:
+    """Every message of a reminder result as text (a dry run: what would be sent), the summary last."""
+    if hasattr(result, "lines"):  # before the job layer the result was its printed lines
+        return [line.replace(" 실제로 보내려면 --send 를 붙이세요.", "") for line in result.lines]
+    lines: list[str] = [f"메일 주소 없음: {who} (명단에 추가하세요)" for who in result.no_address]
+    if not result.sent_for_real:
+        for m in result.planned:
+            lines += ["-" * 60, f"받는 사람: {m.to}", f"제목: {m.subject}", "", m.body.rstrip()]
+        lines.append("-" * 60)
+        lines.append(
+            f"미리보기: 보낼 메일 {len(result.planned)}통, 오늘 이미 보낸 {len(result.skipped_today)}통 건너뜀, "
+            f"주소 없음 {len(result.no_address)}명."
+        )
+        return lines
+    lines += [f"보내지 못함: {f.message.to} ({f.reason})" for f in result.failed]
+    lines.append(
+        f"보냄 {len(result.sent)}통, 오늘 이미 보내서 건너뜀 {len(result.skipped_today)}통, "
+        f"실패 {len(result.failed)}통, 주소 없음 {len(result.no_address)}명"
+    )
+    return lines
 
 
 # ----- synthetic data ---------------------------------------------------------------------------

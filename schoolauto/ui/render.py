@@ -10,7 +10,9 @@ HIGHLIGHT = "color:#c00000;font-weight:700"
 TABLE_CSS = (
     "<style>.sa-table{border-collapse:collapse;width:100%;font-size:0.9rem}"
     ".sa-table th,.sa-table td{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}"
-    ".sa-table th{background:#f3f5f9}.sa-table td:nth-child(-n+4){white-space:nowrap}.sa-hl{" + HIGHLIGHT + "}</style>"
+    ".sa-table th{background:#f3f5f9}.sa-table td:nth-child(-n+4){white-space:nowrap}.sa-hl{"
+    + HIGHLIGHT
+    + "}</style>"
 )
 
 

@@ -85,7 +85,7 @@ def test_duplicates_and_groups_in_chromium(workdir: Path, exports: list[Path], r
         wait_text(driver, "무엇을 고르게 할까요")
         click(driver, "편성 시작")
         m = wait_text(driver, r"상태 [^,]+, 목적값 ([0-9.]+)")
-        expected_groups = jobs.assign_groups(roster_file, groups=6, balance=["성별"], time_limit=30.0)
+        expected_groups = jobs.assign_groups(roster_file, groups=6, balance=[("성별", 1.0)], time_limit=30.0)
         assert float(m.group(1)) == pytest.approx(expected_groups.objective, abs=1e-4)
         wait_text(driver, "모든 제약을 지켰습니다")
         wait_idle(driver)

@@ -244,19 +244,26 @@ def test_groups_rules_file_and_errors(app: AppTest, roster_file: Path, tmp_path:
     assert "result_groups" not in at.session_state
 
 
-def test_groups_progress_callback_is_used_when_offered(monkeypatch, roster_file: Path) -> None:
-    import schoolauto.groups as groups
+def test_progress_reports_reach_the_page() -> None:
+    """The solver's progress (an object with a gap property, or a dict) becomes the page's line."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class LibraryProgress:
+        elapsed: float
+        stage: str
+        objective: float | None = None
+        bound: float | None = None
+
+        @property
+        def gap(self) -> float | None:
+            return None if self.objective is None or self.bound is None else 0.5
 
     seen: list[jobs.Progress] = []
-    real = groups.assign_groups
-
-    def with_progress(problem: Any, *, progress: Any = None, **kw: Any) -> Any:
-        progress({"objective": 3.0, "bound": 1.0, "gap": 0.5})
-        return real(problem, **kw)
-
-    monkeypatch.setattr(groups, "assign_groups", with_progress)
-    jobs.assign_groups(roster_file, groups=3, balance=["성별"], time_limit=5, progress=seen.append)
-    assert seen == [jobs.Progress(3.0, 1.0, 0.5)]
+    report = jobs._progress_adapter(seen.append)
+    report(LibraryProgress(1.0, "정수계획", 3.0, 1.5))
+    report({"objective": 2.0, "bound": None})
+    assert seen == [jobs.Progress(3.0, 1.5, 0.5, "정수계획"), jobs.Progress(2.0, None, None, None)]
 
 
 # ----- LMS 미제출 -------------------------------------------------------------------------------------

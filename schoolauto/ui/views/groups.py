@@ -129,8 +129,8 @@ if columns:
     with r3:
         seed = st.number_input(LABELS["seed"], min_value=0, value=0, step=1, key="grp_seed")
 
-    def weighted(names: list[str]) -> list[str]:
-        return [f"{n}={weights.get(n, 1.0):g}" if weights.get(n, 1.0) != 1.0 else n for n in names]
+    def weighted(names: list[str]) -> list[tuple[str, float]]:
+        return [(n, weights.get(n, 1.0)) for n in names]
 
     def rules_path() -> Path | None:
         if rules_file is not None:
@@ -154,7 +154,7 @@ if columns:
         latest = jobs.Progress()
 
         def on_progress(p: jobs.Progress) -> None:
-            latest.objective, latest.bound, latest.gap = p.objective, p.bound, p.gap
+            latest.objective, latest.bound, latest.gap, latest.stage = p.objective, p.bound, p.gap, p.stage
 
         def solve(constraints: Path | None) -> None:
             try:
@@ -166,7 +166,7 @@ if columns:
                     balance=weighted(balance),
                     numeric=weighted(numeric),
                     similar=weighted(similar),
-                    no_alone=[v.strip() for v in no_alone.split(",") if v.strip()],
+                    no_alone=no_alone,
                     names_apart=names_apart,
                     constraints_path=constraints,
                     method=str(method),
@@ -185,6 +185,8 @@ if columns:
             line = st.empty()
             while worker.is_alive():
                 parts = [f"풀이 중… 경과 {time.monotonic() - t0:.0f}초 / 제한 {time_limit:.0f}초"]
+                if latest.stage:
+                    parts.append(str(latest.stage))
                 if latest.objective is not None:
                     parts.append(f"목적값 {latest.objective:.4f}")
                 if latest.bound is not None:

@@ -134,7 +134,7 @@ if lms_run is not None:
             st.session_state["result_lms_preview"] = preview
     preview = st.session_state.get("result_lms_preview")
     if preview is not None:
-        st.text("\n".join(preview.lines))
+        st.text("\n".join(jobs.reminder_lines(preview)))
         sure = st.checkbox(
             "위 메일을 실제로 보냅니다 (오늘 이미 보낸 알림은 다시 보내지 않습니다)", key="lms_confirm"
         )
@@ -142,6 +142,7 @@ if lms_run is not None:
             sent = common.run_job(lambda: remind(True), LABELS)
             if sent is not None:
                 st.session_state.pop("result_lms_preview", None)
-                st.success(sent.lines[-1] if sent.lines else "보냈습니다")
-                for line in sent.lines[:-1]:
+                lines = jobs.reminder_lines(sent)
+                st.success(lines[-1])
+                for line in lines[:-1]:
                     st.write(line)
