@@ -275,7 +275,7 @@ def roster_columns(path: str | Path, *, id_column: str = "학번", password: str
 def group_methods() -> list[str]:
     from ..groups import METHODS
 
-    return list(METHODS)
+    return list(METHODS.names()) if hasattr(METHODS, "names") else list(METHODS)
 
 
 @dataclass

@@ -74,7 +74,7 @@ if st.button("독서활동상황 만들기", key="gen_exports"):
         st.session_state["result_gen_exports"] = (archive.name, archive.read_bytes())
 made = st.session_state.get("result_gen_exports")
 if made:
-    st.success(f"만들었습니다: {made[0]} (반별 파일과 정답 gold.csv)")
+    st.success(f"만들었습니다: {made[0]} (반별 파일과 정답 파일)")
     st.download_button(
         "ZIP 받기",
         made[1],
