@@ -275,7 +275,8 @@ def roster_columns(path: str | Path, *, id_column: str = "학번", password: str
 def group_methods() -> list[str]:
     from ..groups import METHODS
 
-    return list(METHODS.names()) if hasattr(METHODS, "names") else list(METHODS)
+    methods: Any = METHODS  # a registry on the job layer, a tuple of names before it
+    return list(methods.names()) if hasattr(methods, "names") else list(methods)
 
 
 @dataclass
