@@ -21,6 +21,13 @@ from typing import Any
 from ..errors import UsageError
 from ..fileio import json_text
 
+
+def _old(module: str, name: str) -> Any:
+    """A library function from before the job layer, looked up at run time (it is gone after the
+    merge, and only reached for results that do not implement the output protocol)."""
+    return getattr(importlib.import_module(f"schoolauto.{module}"), name)
+
+
 # ----- shared rendering -------------------------------------------------------------------------
 
 
@@ -75,45 +82,31 @@ def frame(result: Any, kind: str) -> Any:
 
 
 def _dup_xlsx(result: Any, path: Path) -> None:
-    from ..records.report import write_duplicate_outputs
-
-    write_duplicate_outputs(result, xlsx=path, overwrite=True)
+    _old("records.report", "write_duplicate_outputs")(result, xlsx=path, overwrite=True)
 
 
 def _dup_csv(result: Any, path: Path) -> None:
-    from ..records.report import write_duplicate_outputs
-
-    write_duplicate_outputs(result, csv_path=path, overwrite=True)
+    _old("records.report", "write_duplicate_outputs")(result, csv_path=path, overwrite=True)
 
 
 def _dup_json(result: Any, path: Path) -> None:
-    from ..records.report import write_duplicate_outputs
-
-    write_duplicate_outputs(result, json_path=path, overwrite=True)
+    _old("records.report", "write_duplicate_outputs")(result, json_path=path, overwrite=True)
 
 
 def _dup_table(result: Any) -> tuple[list[str], list[list[Any]]]:
-    from ..records.report import CSV_HEADER, csv_rows
-
-    return list(CSV_HEADER), csv_rows(result)
+    return list(_old("records.report", "CSV_HEADER")), _old("records.report", "csv_rows")(result)
 
 
 def _groups_xlsx(result: Any, path: Path) -> None:
-    from ..groups import write_report
-
-    write_report(result, path, overwrite=True)
+    _old("groups", "write_report")(result, path, overwrite=True)
 
 
 def _groups_csv(result: Any, path: Path) -> None:
-    from ..groups import write_csv_result
-
-    write_csv_result(result, path, overwrite=True)
+    _old("groups", "write_csv_result")(result, path, overwrite=True)
 
 
 def _groups_json(result: Any, path: Path) -> None:
-    from ..groups import write_json_result
-
-    write_json_result(result, path, overwrite=True)
+    _old("groups", "write_json_result")(result, path, overwrite=True)
 
 
 def _groups_table(result: Any) -> tuple[list[str], list[list[Any]]]:
@@ -126,27 +119,19 @@ def _groups_table(result: Any) -> tuple[list[str], list[list[Any]]]:
 
 
 def _lms_xlsx(result: Any, path: Path) -> None:
-    from ..lms.report import write_report_xlsx
-
-    write_report_xlsx(result, path, overwrite=True)
+    _old("lms.report", "write_report_xlsx")(result, path, overwrite=True)
 
 
 def _lms_csv(result: Any, path: Path) -> None:
-    from ..lms.report import write_report_csv
-
-    write_report_csv(result, path, overwrite=True)
+    _old("lms.report", "write_report_csv")(result, path, overwrite=True)
 
 
 def _lms_json(result: Any, path: Path) -> None:
-    from ..lms.report import write_report_json
-
-    write_report_json(result, path, overwrite=True)
+    _old("lms.report", "write_report_json")(result, path, overwrite=True)
 
 
 def _lms_table(result: Any) -> tuple[list[str], list[list[Any]]]:
-    from ..lms.report import CSV_HEADER, report_csv_rows
-
-    return list(CSV_HEADER), report_csv_rows(result)
+    return list(_old("lms.report", "CSV_HEADER")), _old("lms.report", "report_csv_rows")(result)
 
 
 _OLD_WRITERS: dict[str, dict[str, Callable[[Any, Path], None]]] = {
@@ -166,9 +151,7 @@ def to_json(result: Any, kind: str) -> dict[str, Any]:
     if hasattr(result, "to_json"):
         return dict(result.to_json())
     if kind == "missing":
-        from ..lms.report import report_to_dict
-
-        return report_to_dict(result)
+        return dict(_old("lms.report", "report_to_dict")(result))
     raise TypeError(kind)
 
 
@@ -188,11 +171,11 @@ def duplicate_methods() -> list[tuple[str, str]]:
     """(name, Korean label) of every duplicate-book method (from the methods registry)."""
     from ..records import METHODS
 
-    if hasattr(METHODS, "items") and not isinstance(METHODS, dict):
-        return [(e.name, e.label) for e in METHODS.items()]
-    from ..records.report import METHOD_LABELS
-
-    return [(name, METHOD_LABELS.get(name, name)) for name in METHODS]
+    methods: Any = METHODS  # a registry on the job layer, a dict before it
+    if not isinstance(methods, dict):
+        return [(e.name, e.label) for e in methods.items()]
+    labels = _old("records.report", "METHOD_LABELS")
+    return [(name, labels.get(name, name)) for name in methods]
 
 
 def check_duplicates(
@@ -390,25 +373,20 @@ def group_summary(result: Any) -> list[list[Any]]:
     """Header row, one row per group, then the standard-deviation row (as in the report)."""
     if hasattr(result, "summary_grid"):
         return list(result.summary_grid())
-    from ..groups.report import summary_grid
-
-    return summary_grid(result)
+    return list(_old("groups.report", "summary_grid")(result))
 
 
 def group_status(result: Any) -> str:
     if hasattr(result, "status_line"):
         return str(result.status_line())
-    from ..groups import status_line  # type: ignore[attr-defined]
-
-    return str(status_line(result))
+    return str(_old("groups", "status_line")(result))
 
 
 def _check_labels() -> Any:
     try:
-        from ..groups.scoring import CHECK_LABELS  # type: ignore[import-not-found,unused-ignore]
+        return _old("groups.scoring", "CHECK_LABELS")
     except ImportError:
-        from ..groups.evaluate import CHECK_LABELS  # type: ignore[import-not-found,no-redef,unused-ignore]
-    return CHECK_LABELS
+        return _old("groups.evaluate", "CHECK_LABELS")
 
 
 def constraint_rows(result: Any) -> list[dict[str, Any]]:
@@ -515,13 +493,11 @@ def collect_missing(
     secret = password or lms_secret(conn, interactive=False)
     with run_lock(state_dir() / "lms.lock"):
         if request is not None:  # the job layer
-            from ..lms.missing import read_missing  # type: ignore[import-not-found,unused-ignore]
-
-            report = read_missing(conn, secret, None)
+            report = _old("lms.missing", "read_missing")(conn, secret, None)
         else:
             from ..lms.base import make_driver
-            from ..lms.report import collect_missing as collect  # type: ignore[attr-defined,unused-ignore]
 
+            collect = _old("lms.report", "collect_missing")
             with make_driver(conn, secret) as drv:
                 report = collect(drv, lms_name=conn.name, classes=conn.classes, kinds=conn.kinds)
     if password and remember_password:
@@ -558,9 +534,7 @@ def remind(
                     report=run.report,
                 )
             )
-        from ..lms.remind import run_remind  # type: ignore[attr-defined,unused-ignore]
-
-        return run_remind(
+        return _old("lms.remind", "run_remind")(
             run.report,
             conn=run.conn,
             cfg=run.cfg,
