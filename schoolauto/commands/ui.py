@@ -107,7 +107,7 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    from ..ui.common import PASSWORD_ENV, SHARED_ENV, UPLOAD_LIMIT_ENV, is_loopback
+    from ..ui.settings import PASSWORD_ENV, SHARED_ENV, UPLOAD_LIMIT_ENV, is_loopback
 
     if not 1 <= args.port <= 65535:
         raise UsageError(f"포트는 1에서 65535 사이여야 합니다 ({args.port})", field="port")

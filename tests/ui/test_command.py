@@ -7,7 +7,7 @@ import argparse
 import pytest
 
 from schoolauto.commands.ui import streamlit_command
-from schoolauto.ui.common import is_loopback
+from schoolauto.ui.settings import is_loopback
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.0.10", "::", "school-pc"])
@@ -61,3 +61,12 @@ def test_pages_call_the_library_only_through_the_adapter() -> None:
         if p.name != "jobs.py" and domain.search(p.read_text("utf-8"))
     ]
     assert offenders == []
+
+
+def test_without_streamlit_the_install_line_is_named(run_cli, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "streamlit", None)  # as if not installed
+    res = run_cli("ui", "--no-browser", "--port", "8599")
+    assert res.code == 1
+    assert res.err.strip() == "오류: 웹 페이지에는 streamlit 이 필요합니다 (pip install 'schoolauto[ui]')"
