@@ -57,14 +57,55 @@ def _root_dir() -> Path:
         return _root
 
 
-def sweep(now: float | None = None) -> list[str]:
-    """Remove session folders idle for longer than the idle timeout; returns what was removed."""
+_owner: dict[str, str] = {}  # session folder -> Streamlit session id
+_gone_since: dict[str, float] = {}  # session folder -> when its session was first seen gone
+SWEEP_SECONDS = 5.0
+
+
+def ended_grace_seconds() -> float:
+    """How long a disconnected session may come back (Streamlit keeps it about two minutes)."""
+    try:
+        return max(0.0, float(os.environ.get("SCHOOLAUTO_UI_ENDED_GRACE_SECONDS", "150")))
+    except ValueError:
+        return 150.0
+
+
+def _active_sessions() -> set[str] | None:
+    """Ids of the sessions the running server has open; None when there is no server (tests)."""
+    try:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return None
+        manager = Runtime.instance()._session_mgr
+        return {info.session.id for info in manager.list_active_sessions()}
+    except Exception:  # noqa: BLE001 - an internal API: without it, the idle timeout still applies
+        return None
+
+
+def sweep(now: float | None = None, active: set[str] | None = None) -> list[str]:
+    """Remove the folders of sessions that ended (gone for longer than the reconnect grace) or were
+    idle for longer than the idle timeout; returns what was removed."""
     now = time.monotonic() if now is None else now
-    limit = idle_seconds()
+    active = _active_sessions() if active is None else active
+    limit, grace = idle_seconds(), ended_grace_seconds()
     with _lock:
-        stale = [p for p, t in _touched.items() if now - t > limit]
+        stale = []
+        for p, t in _touched.items():
+            owner = _owner.get(p)
+            if active is not None and owner is not None and owner not in active:
+                since = _gone_since.setdefault(p, now)
+                if now - since >= grace:
+                    stale.append(p)
+                    continue
+            else:
+                _gone_since.pop(p, None)
+            if now - t > limit:
+                stale.append(p)
         for p in stale:
             _touched.pop(p, None)
+            _owner.pop(p, None)
+            _gone_since.pop(p, None)
     for p in stale:
         shutil.rmtree(p, ignore_errors=True)
     return stale
@@ -72,7 +113,7 @@ def sweep(now: float | None = None) -> list[str]:
 
 def _sweep_forever() -> None:
     while True:
-        time.sleep(30)
+        time.sleep(SWEEP_SECONDS)
         with contextlib.suppress(Exception):
             sweep()
 
@@ -80,9 +121,12 @@ def _sweep_forever() -> None:
 class SessionFolder:
     """Owns one session's folder; the folder goes when this object does (session state dropped)."""
 
-    def __init__(self) -> None:
+    def __init__(self, session_id: str | None = None) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="s-", dir=_root_dir()))
         self._finalizer = weakref.finalize(self, _forget, str(self.path))
+        if session_id:
+            with _lock:
+                _owner[str(self.path)] = session_id
         self.touch()
 
     def touch(self) -> None:
@@ -100,7 +144,19 @@ class SessionFolder:
 def _forget(path: str) -> None:
     with _lock:
         _touched.pop(path, None)
+        _owner.pop(path, None)
+        _gone_since.pop(path, None)
     shutil.rmtree(path, ignore_errors=True)
+
+
+def _session_id() -> str | None:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        return None if ctx is None else str(ctx.session_id)
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def session_dir() -> Path:
@@ -111,7 +167,7 @@ def session_dir() -> Path:
             # Timed out: what was made from the old uploads goes with them.
             for key in [k for k in st.session_state if str(k).startswith("result_")]:
                 del st.session_state[key]
-        holder = SessionFolder()
+        holder = SessionFolder(_session_id())
         st.session_state["_sa_folder"] = holder
     holder.touch()
     return holder.path

@@ -152,3 +152,27 @@ def test_sign_in_required_and_wrong_password_refused(workdir: Path) -> None:
         click(driver, "로그인")
         wait_text(driver, "NEIS 독서활동상황 내보내기 파일에서")
         wait_text(driver, "검사 시작")
+
+
+def test_uploads_removed_when_the_session_ends(workdir: Path, exports: list[Path]) -> None:
+    need_chromium()
+    import time
+
+    tmp = workdir / "server-tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp), "SCHOOLAUTO_UI_ENDED_GRACE_SECONDS": "1"}
+    with running_ui(workdir, env=env) as (url, _proc):
+        with chromium(workdir / "downloads") as driver:
+            driver.get(url)
+            wait_text(driver, "검사 시작")
+            upload(driver, exports[:1])
+            click(driver, "검사 시작")
+            wait_text(driver, r"검사 결과: 중복 (\d+)건")
+            uploaded = list(tmp.glob("schoolauto-ui-*/s-*/duplicates/*"))
+            assert [p.name for p in uploaded] == [exports[0].name]
+        # the browser is closed: the session ends and its folder goes (after the reconnect grace)
+        deadline = time.monotonic() + 60
+        while list(tmp.glob("schoolauto-ui-*/s-*")) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert list(tmp.glob("schoolauto-ui-*/s-*")) == []
+    assert list(tmp.glob("schoolauto-ui-*")) == []  # and the whole tree when the server stops

@@ -442,6 +442,15 @@ def test_session_folder_removed_when_session_ends_or_idles(monkeypatch) -> None:
     other = common.SessionFolder()
     assert str(other.path) in common.sweep(time.monotonic() + common.idle_seconds() + 1)
     assert not other.path.exists() and not other.alive()
+    # a session that ended (no longer open on the server) loses its folder after the reconnect grace
+    monkeypatch.setenv("SCHOOLAUTO_UI_ENDED_GRACE_SECONDS", "60")
+    ended = common.SessionFolder("session-1")
+    t = time.monotonic()
+    assert common.sweep(t, active={"session-1"}) == []
+    assert common.sweep(t + 1, active=set()) == []  # just disconnected: it may come back
+    assert common.sweep(t + 30, active=set()) == []
+    assert common.sweep(t + 62, active=set()) == [str(ended.path)]
+    assert not ended.path.exists()
 
 
 def test_upload_size_limit_message(monkeypatch) -> None:
