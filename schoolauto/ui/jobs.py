@@ -9,17 +9,45 @@ Which library call each adapter makes today is listed in docs/ui.md ("Adapter ma
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import importlib
 import inspect
+import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from ..fileio import json_text
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a check runs.
+
+    The server keeps every open session's results alive, and a check allocates hundreds of
+    thousands of short-lived, acyclic objects: each full collection would scan all of that again
+    (measured: a 1,000-student check 2x slower). Reference counting frees the garbage anyway.
+    """
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses += 1
+        if _gc_pauses == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0:
+                gc.enable()
 
 
 def _old(module: str, name: str) -> Any:
@@ -193,12 +221,13 @@ def check_duplicates(
     if cutoff is not None and method != "ratio":
         cutoff = None
     request_cls = getattr(records, "DuplicateCheckRequest", None)
-    if request_cls is not None:  # the job layer
-        request = request_cls(inputs=list(paths), method=method, cutoff=cutoff, password=password)
-        return records.check_duplicates(request)  # type: ignore[attr-defined]
-    m = records.get_method(method, cutoff)
-    dataset = records.read_reading_exports(list(paths), password=password, on_file=m.start)
-    return records.find_duplicate_books(dataset, m)
+    with _gc_paused():
+        if request_cls is not None:  # the job layer
+            request = request_cls(inputs=list(paths), method=method, cutoff=cutoff, password=password)
+            return records.check_duplicates(request)  # type: ignore[attr-defined]
+        m = records.get_method(method, cutoff)
+        dataset = records.read_reading_exports(list(paths), password=password, on_file=m.start)
+        return records.find_duplicate_books(dataset, m)
 
 
 # ----- records: audit (issue 12) ----------------------------------------------------------------
@@ -242,7 +271,8 @@ def audit(
     if not paths:
         raise UsageError("점검할 파일을 올리거나 폴더를 고르세요", field="inputs")
     job, request_cls = found
-    return job(request_cls(inputs=list(paths), checks=tuple(checks), year=year or None))
+    with _gc_paused():
+        return job(request_cls(inputs=list(paths), checks=tuple(checks), year=year or None))
 
 
 # ----- rosters and groups -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ LABELS = {
     "roster": "메일 주소 명단",
 }
 STATUS_KO = {"not_started": "시작 안 함", "started": "시작만 함"}
+KIND_KO = {"quiz": "퀴즈", "lesson": "레슨", "assignment": "과제"}
 
 st.title("LMS 미제출")
 st.write(
@@ -93,7 +94,7 @@ if lms_run is not None:
         ):
             summary = pd.DataFrame(
                 [
-                    {"과제": a["title"], "종류": a["kind"], "대상": a["assigned"], "제출": a["submitted"], "미제출": len(a["missing"])}
+                    {"과제": a["title"], "종류": KIND_KO.get(a["kind"], a["kind"]), "대상": a["assigned"], "제출": a["submitted"], "미제출": len(a["missing"])}
                     for a in c["assignments"]
                 ]
             )  # fmt: skip
