@@ -138,20 +138,36 @@ def test_sign_in_required_and_wrong_password_refused(workdir: Path) -> None:
             assert "독서활동 중복 검사" not in body_text(driver).replace("schoolauto", "")
             assert not driver.find_elements(By.CSS_SELECTOR, 'input[type="file"]')
         shot(driver, "signin")
-        box = driver.find_element(By.CSS_SELECTOR, 'input[type="password"]')
-        box.send_keys("틀린-비밀번호")
+        type_password(driver, "틀린-비밀번호")
         click(driver, "로그인")
         wait_text(driver, "비밀번호가 맞지 않습니다")
+        wait_idle(driver)
         assert not driver.find_elements(By.CSS_SELECTOR, 'input[type="file"]')
-        from selenium.webdriver.common.keys import Keys
-
-        box = driver.find_element(By.CSS_SELECTOR, 'input[type="password"]')
-        box.send_keys(Keys.CONTROL, "a")
-        box.send_keys(Keys.DELETE)
-        box.send_keys("교무실-비밀-7")
+        type_password(driver, "교무실-비밀-7")
         click(driver, "로그인")
         wait_text(driver, "NEIS 독서활동상황 내보내기 파일에서")
         wait_text(driver, "검사 시작")
+
+
+def type_password(driver: Any, text: str) -> None:
+    """Replace the password box's content with `text`, checking the box really holds it."""
+    import time
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(20):
+        try:
+            box = driver.find_element(By.CSS_SELECTOR, 'input[type="password"]')
+            box.send_keys(Keys.CONTROL, "a")
+            box.send_keys(Keys.DELETE)
+            box.send_keys(text)
+            if box.get_attribute("value") == text:
+                return
+        except Exception:  # noqa: BLE001 - the form is re-rendering
+            pass
+        time.sleep(0.3)
+    raise AssertionError("could not type into the password box")
 
 
 def test_uploads_removed_when_the_session_ends(workdir: Path, exports: list[Path]) -> None:
