@@ -14,6 +14,7 @@ import dataclasses
 import gc
 import importlib
 import inspect
+import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -581,7 +582,8 @@ def remind(
 def reminder_lines(result: Any) -> list[str]:
     """Every message of a reminder result as text (a dry run: what would be sent), the summary last."""
     if hasattr(result, "lines"):  # before the job layer the result was its printed lines
-        return [line.replace(" 실제로 보내려면 --send 를 붙이세요.", "") for line in result.lines]
+        # Its last line tells a terminal user which option sends; the page has its own button.
+        return [re.sub(r" 실제로 보내려면 .* 붙이세요\.$", "", line) for line in result.lines]
     lines: list[str] = [f"메일 주소 없음: {who} (명단에 추가하세요)" for who in result.no_address]
     if not result.sent_for_real:
         for m in result.planned:
