@@ -468,3 +468,14 @@ def test_upload_size_limit_message(monkeypatch) -> None:
     assert common.error_text(info.value, labels) == (
         "독서활동상황 파일: 올린 파일이 너무 큽니다: 파일 하나에 1MB 까지 올릴 수 있습니다"
     )
+
+
+def test_shared_page_hides_local_paths(app: AppTest, monkeypatch) -> None:
+    """Shared on the LAN, nobody may name a folder on the teacher's computer."""
+    monkeypatch.setenv("SCHOOLAUTO_UI_SHARED", "1")
+    at = app.run()
+    assert not [t for t in at.text_input if t.key == "dup_folder"]
+    at = go(app, "groups")
+    assert not [t for t in at.text_input if t.key == "grp_path"]
+    at = go(app, "lms")
+    assert not [t for t in at.text_input if t.key == "lms_config"]
