@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 from schoolauto.lms.base import Connection, make_driver
-from schoolauto.lms.report import collect_missing
+from schoolauto.lms.missing import collect_from_driver
 from schoolauto.lms.sandbox import COACH, SandboxSpec, running_sandbox
 
-SPEC = SandboxSpec(classes=5, learners=30, quizzes=6, lesson=False, unopened=False, seed=7)
+SPEC = SandboxSpec(classes=5, learners=30, quizzes=6, lesson=False, unopened=False, modes=False, seed=7)
 TARGETS = {"api": 2.0, "browser": 60.0}
 
 
@@ -44,7 +44,7 @@ def main() -> int:
             )
             start = time.perf_counter()
             with make_driver(conn, COACH[1]) as driver:
-                report = collect_missing(driver, lms_name="bench")
+                report = collect_from_driver(driver, lms_name="bench")
             elapsed = time.perf_counter() - start
             results[via] = missing_by_name(report)
             n_assign = sum(len(c.assignments) for c in report.classes)

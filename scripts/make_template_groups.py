@@ -1,7 +1,8 @@
 """Build the roster and group report templates: templates/roster.xlsx, templates/groups_report.xlsx.
 
-Run from the repository root: `.venv/bin/python scripts/make_template_groups.py`. The generated
-files are committed; a teacher may restyle them in Excel as long as the `{{...}}` cells stay.
+Run from the repository root: `.venv/bin/python scripts/make_template_groups.py`. It only makes a plain
+starting file: the committed templates are the source of truth (edited directly), and the code reads
+only their `{{...}}` markers, so a teacher may restyle and move everything as long as they stay.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def build_groups_report(path: Path) -> None:
         ("간격(gap)", "{{gap}}"),
         ("풀이 시간(초)", "{{seconds}}"),
         ("풀이기", "{{solver}}"),
-        ("모둠 크기", "{{sizes}}"),
+        ("{{unit}} 크기", "{{sizes}}"),
     ]
     for i, (label, value) in enumerate(info, start=3):
         a = ws.cell(i, 1, label)
@@ -105,13 +106,13 @@ def build_groups_report(path: Path) -> None:
         b.border = BOX
         b.alignment = Alignment(horizontal="left")
     # The per-group headcount matrix is written at run time from row 12 (its width is not known here).
-    ws.cell(11, 1, "모둠별 인원 (마지막 줄: 표준편차)").font = Font(name=FONT, bold=True)
-    grid_head = ws.cell(12, 1, "{{grid_header_style}}")
+    ws.cell(11, 1, "{{unit}}별 인원 (마지막 줄: 표준편차)").font = Font(name=FONT, bold=True)
+    grid_head = ws.cell(12, 1, "{{summary:grid}}")
     grid_head.font = Font(name=FONT, bold=True)
     grid_head.fill = HEAD_FILL
     grid_head.border = BOX
     grid_head.alignment = Alignment(horizontal="center", wrap_text=True)
-    grid_body = ws.cell(13, 1, "{{grid_body_style}}")
+    grid_body = ws.cell(13, 1, "{{summary:body}}")
     grid_body.font = Font(name=FONT)
     grid_body.border = BOX
     grid_body.alignment = Alignment(horizontal="center")
@@ -122,12 +123,12 @@ def build_groups_report(path: Path) -> None:
     _print_setup(ws)
 
     members = wb.create_sheet("모둠별 명단")
-    _title(members, "{{title}} — 모둠별 명단")
+    _title(members, "{{title}} — {{unit}}별 명단")
     _table(
         members,
         3,
         [
-            ("모둠", "group", 7),
+            ("{{unit}}", "group", 7),
             ("순", "seq", 5),
             ("학번", "id", 10),
             ("성명", "name", 12),

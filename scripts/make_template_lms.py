@@ -1,8 +1,10 @@
 """Build templates/lms_missing.xlsx, the report template of `schoolauto lms missing`.
 
-Run: .venv/bin/python scripts/make_template_lms.py
-Sheets: 요약 (a table per assignment), 반 (copied per class; the students × assignments matrix is
-written at run time from row 4), 오류 (classes that could not be read).
+Run: .venv/bin/python scripts/make_template_lms.py — this only makes a starting file: the code reads
+nothing but the markers, so a teacher may restyle it, move tables, add a school name, in Excel.
+Markers: `{{s.field}}` (summary table row), `{{matrix:grid}}` (the students × assignments block of
+the sheet copied per class; its style is the header's) with `{{matrix:body}}` right below it (the
+body's style), `{{e.field}}` (classes that could not be read), `{{lms}}`-style placeholders.
 """
 
 from __future__ import annotations
@@ -88,17 +90,17 @@ def build() -> Workbook:
         "{{class_name}} 과제 미제출 현황",
         "{{lms}} · {{generated_at}} 기준 · ✗ 시작 안 함 · △ 시작했지만 미제출 · 빨간 칸: 상습 미제출",
     )
-    for col, (label, width) in enumerate([("번호", 6), ("이름", 12), ("아이디", 12)], start=1):
-        h = cls.cell(4, col, label)
-        h.font = Font(name=FONT, bold=True)
-        h.fill = HEAD_FILL
-        h.border = BOX
-        h.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cls.column_dimensions[h.column_letter].width = width
-        b = cls.cell(5, col)
-        b.font = Font(name=FONT)
-        b.border = BOX
-        b.alignment = Alignment(horizontal="center", vertical="center")
+    head = cls.cell(4, 1, "{{matrix:grid}}")
+    head.font = Font(name=FONT, bold=True)
+    head.fill = HEAD_FILL
+    head.border = BOX
+    head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    body = cls.cell(5, 1, "{{matrix:body}}")
+    body.font = Font(name=FONT)
+    body.border = BOX
+    body.alignment = Alignment(horizontal="center", vertical="center")
+    for col, width in enumerate([6, 12, 12], start=1):
+        cls.column_dimensions[cls.cell(4, col).column_letter].width = width
     cls.row_dimensions[4].height = 48
     _print_setup(cls, 4)
     cls.freeze_panes = "D5"

@@ -10,14 +10,15 @@ is needed for the conflict), which is reported by name.
 from __future__ import annotations
 
 import dataclasses
-import time
+import functools
 from collections import Counter, defaultdict
 
 from ..errors import InfeasibleError
 from .blocks import Blocks, apart_cliques, make_blocks
+from .budget import Budget
+from .ilp import build_model
 from .problem import KIND_FIXED, KIND_TOGETHER, Constraint, Problem
-
-MAX_FILTER_SOLVES = 120
+from .solvers import SolverBackend
 
 
 def _ids(problem: Problem, members: list[int] | tuple[int, ...]) -> str:
@@ -26,13 +27,13 @@ def _ids(problem: Problem, members: list[int] | tuple[int, ...]) -> str:
     return ", ".join(shown) + more
 
 
-def _fail(message: str, conflicts: list[str]) -> InfeasibleError:
+def _fail(message: str, conflicts: list[str], unit: str = "모둠") -> InfeasibleError:
     detail = "; ".join(conflicts)
     text = f"제약을 모두 지킬 수 없습니다: {message}"
     if detail:
         text = f"{text} — 관련 제약: {detail}"
     return InfeasibleError(
-        text, conflicts=conflicts, hint="관련 제약 중 하나를 빼거나 모둠 수·크기를 바꾸세요"
+        text, conflicts=conflicts, hint=f"관련 제약 중 하나를 빼거나 {unit} 수·크기를 바꾸세요"
     )
 
 
@@ -44,31 +45,43 @@ def _together_rules(problem: Problem, members: list[int]) -> list[Constraint]:
 def precheck(problem: Problem, blocks: Blocks | None = None) -> None:
     """Raise InfeasibleError naming the rules and students, for the conflicts that need no solver."""
     blocks = blocks or make_blocks(problem)
+    _check_sizes(problem, blocks)
+    _check_fixed(problem, blocks)
+    _check_apart(problem, blocks)
+
+
+def _check_sizes(problem: Problem, blocks: Blocks) -> None:
     G, lo, hi, W = problem.n_groups, problem.min_size, problem.max_size, problem.total_seats
-    ids = problem.ids
+    u = problem.unit
+    fail = functools.partial(_fail, unit=u)
     if G * lo > W:
-        raise _fail(f"모둠 크기가 맞지 않습니다: 최소 {lo}석 × {G}모둠 = {G * lo}석 > 전체 {W}석", [])
+        raise fail(f"{u} 크기가 맞지 않습니다: 최소 {lo}석 × {G}{u} = {G * lo}석 > 전체 {W}석", [])
     if G * hi < W:
-        raise _fail(f"모둠 크기가 맞지 않습니다: 최대 {hi}석 × {G}모둠 = {G * hi}석 < 전체 {W}석", [])
+        raise fail(f"{u} 크기가 맞지 않습니다: 최대 {hi}석 × {G}{u} = {G * hi}석 < 전체 {W}석", [])
     for blk in blocks.blocks:
         if blk.seats > hi:
             rules = _together_rules(problem, blk.members)
             what = "함께 묶인 학생" if rules else "학생"
-            raise _fail(
-                f"{what} {_ids(problem, blk.members)} ({blk.seats}석)이 가장 큰 모둠({hi}석)보다 많습니다",
-                [c.label(ids) for c in rules],
+            raise fail(
+                f"{what} {_ids(problem, blk.members)} ({blk.seats}석)이 가장 큰 {u}({hi}석)보다 많습니다",
+                [problem.label(c) for c in rules],
             )
+
+
+def _check_fixed(problem: Problem, blocks: Blocks) -> None:
+    G, hi, u = problem.n_groups, problem.max_size, problem.unit
+    fail = functools.partial(_fail, unit=u)
     for c in problem.constraints:
         if c.kind == KIND_FIXED and c.group is not None and c.group > G:
-            raise _fail(f"고정할 모둠 {c.group} 이(가) 모둠 수({G})보다 큽니다", [c.label(ids)])
+            raise fail(f"고정할 {u} {c.group} 이(가) {u} 수({G})보다 큽니다", [problem.label(c)])
     for blk in blocks.blocks:
         groups = {c.group for c in blk.fixed_by or [] if c.group is not None}
         if len(groups) > 1:
             rules = [*(blk.fixed_by or []), *_together_rules(problem, blk.members)]
-            raise _fail(
-                f"학생 {_ids(problem, blk.members)} 이(가) 서로 다른 모둠({', '.join(map(str, sorted(groups)))})에 "
+            raise fail(
+                f"학생 {_ids(problem, blk.members)} 이(가) 서로 다른 {u}({', '.join(map(str, sorted(groups)))})에 "
                 "고정되어 있습니다",
-                [c.label(ids) for c in dict.fromkeys(rules)],
+                [problem.label(c) for c in dict.fromkeys(rules)],
             )
     fixed_seats: dict[int, int] = defaultdict(int)
     fixed_rules: dict[int, list[Constraint]] = defaultdict(list)
@@ -78,22 +91,27 @@ def precheck(problem: Problem, blocks: Blocks | None = None) -> None:
             fixed_rules[blk.fixed].extend(blk.fixed_by or [])
     for g, seats in sorted(fixed_seats.items()):
         if seats > hi:
-            raise _fail(
-                f"{g + 1}모둠에 고정된 학생이 {seats}석으로 모둠 크기({hi}석)보다 많습니다",
-                [c.label(ids) for c in dict.fromkeys(fixed_rules[g])],
+            raise fail(
+                f"{g + 1}{u}에 고정된 학생이 {seats}석으로 {u} 크기({hi}석)보다 많습니다",
+                [problem.label(c) for c in dict.fromkeys(fixed_rules[g])],
             )
+
+
+def _check_apart(problem: Problem, blocks: Blocks) -> None:
+    G, ids, u = problem.n_groups, problem.ids, problem.unit
+    fail = functools.partial(_fail, unit=u)
     for bs, c in blocks.apart_sets:
         per_block = Counter(blocks.of_student[i] for i in c.members)
         joined = [b for b, k in per_block.items() if k > 1]
         if joined:
             members = [i for i in c.members if blocks.of_student[i] in joined]
             rules = [c, *_together_rules(problem, blocks.blocks[joined[0]].members)]
-            raise _fail(
+            raise fail(
                 f"학생 {_ids(problem, members)} 은(는) 떨어뜨려야 하는데 함께 묶여 있습니다",
-                [r.label(ids) for r in rules],
+                [problem.label(r) for r in rules],
             )
         if len(bs) > G:
-            raise _fail(f"서로 떨어뜨릴 학생 {len(bs)}명이 모둠 수({G})보다 많습니다", [c.label(ids)])
+            raise fail(f"서로 떨어뜨릴 학생 {len(bs)}명이 {u} 수({G})보다 많습니다", [problem.label(c)])
         fixed_here = Counter(f for f in (blocks.blocks[b].fixed for b in bs) if f is not None)
         clash = [fg for fg, k in fixed_here.items() if k > 1]
         if clash:
@@ -102,9 +120,9 @@ def precheck(problem: Problem, blocks: Blocks | None = None) -> None:
                 c,
                 *(r for b in bs if blocks.blocks[b].fixed == g for r in blocks.blocks[b].fixed_by or []),
             ]
-            raise _fail(
-                f"떨어뜨릴 학생들이 같은 {g + 1}모둠에 고정되어 있습니다",
-                [r.label(ids) for r in dict.fromkeys(rules)],
+            raise fail(
+                f"떨어뜨릴 학생들이 같은 {g + 1}{u}에 고정되어 있습니다",
+                [problem.label(r) for r in dict.fromkeys(rules)],
             )
     for clique in apart_cliques(blocks):
         if len(clique) <= G:
@@ -112,16 +130,16 @@ def precheck(problem: Problem, blocks: Blocks | None = None) -> None:
         inside = set(clique)
         rules = [c for bs, c in blocks.apart_sets if len(bs) > 1 and set(bs) <= inside]
         members = [i for b in clique for i in blocks.blocks[b].members[:1]]
-        raise _fail(
-            f"서로 떨어뜨려야 하는 학생 {len(clique)}명({_ids(problem, members)})이 모둠 수({G})보다 많습니다",
-            [c.label(ids) for c in rules],
+        raise fail(
+            f"서로 떨어뜨려야 하는 학생 {len(clique)}명({_ids(problem, members)})이 {u} 수({G})보다 많습니다",
+            [problem.label(c) for c in rules],
         )
     for attr, value in problem.no_alone:
         total = sum(1 for v in problem.categorical[attr] if v == value)
         if total == 1:
             who = problem.categorical[attr].index(value)
-            raise _fail(
-                f"{attr}={value} 인 학생이 {ids[who]} 한 명뿐이라 어느 모둠에서나 혼자가 됩니다",
+            raise fail(
+                f"{attr}={value} 인 학생이 {ids[who]} 한 명뿐이라 어느 {u}에서나 혼자가 됩니다",
                 [f"혼자 금지({attr}={value})"],
             )
 
@@ -143,10 +161,7 @@ def _subproblem(problem: Problem, rules: list[_Rule]) -> Problem:
     )
 
 
-def _feasible(problem: Problem, rules: list[_Rule], solver: str) -> bool:
-    from .ilp import build_model
-    from .solvers import get_solver
-
+def _feasible(problem: Problem, rules: list[_Rule], backend: SolverBackend, deadline: float | None) -> bool:
     sub = _subproblem(problem, rules)
     blocks = make_blocks(sub)
     try:
@@ -154,11 +169,11 @@ def _feasible(problem: Problem, rules: list[_Rule], solver: str) -> bool:
     except InfeasibleError:
         return False
     model = build_model(sub, blocks)
-    outcome = get_solver(solver).solve(model.lp, time_limit=20, threads=1, warm_start=False)
+    outcome = backend.solve(model.lp, time_limit=None, threads=1, warm_start=False, deadline=deadline)
     return outcome.status != "infeasible"
 
 
-def explain_infeasible(problem: Problem, *, solver: str = "cbc", budget: float = 120.0) -> InfeasibleError:
+def explain_infeasible(problem: Problem, backend: SolverBackend, budget: Budget) -> InfeasibleError:
     """An InfeasibleError naming a minimal set of conflicting rules (sizes are always kept).
 
     QuickXplain (Junker 2004): split the rules in halves and recurse, so a conflict of k rules
@@ -166,14 +181,15 @@ def explain_infeasible(problem: Problem, *, solver: str = "cbc", budget: float =
     counts as feasible, which can only keep a rule too many, never drop a needed one.
     """
     ids = problem.ids
+    fail = functools.partial(_fail, unit=problem.unit)
     rules = [_Rule("constraint", i) for i in range(len(problem.constraints))]
     rules += [_Rule("no_alone", i) for i in range(len(problem.no_alone))]
-    deadline = time.perf_counter() + budget
-    if not rules or not _feasible(problem, [], solver):
+    deadline = budget.deadline()
+    if not rules or not _feasible(problem, [], backend, deadline):
         seats = Counter(problem.seats)
         detail = ", ".join(f"{s}석 {k}명" for s, k in sorted(seats.items()))
-        return _fail(
-            f"좌석 수({detail})로는 모둠 {problem.n_groups}개를 "
+        return fail(
+            f"좌석 수({detail})로는 {problem.unit} {problem.n_groups}개를 "
             f"{problem.min_size}~{problem.max_size}석으로 채울 수 없습니다",
             [],
         )
@@ -184,10 +200,10 @@ def explain_infeasible(problem: Problem, *, solver: str = "cbc", budget: float =
         nonlocal complete
         key = frozenset(subset)
         if key not in cache:
-            if time.perf_counter() > deadline:
+            if budget.expired():
                 complete = False
                 return True
-            cache[key] = _feasible(problem, subset, solver)
+            cache[key] = _feasible(problem, subset, backend, deadline)
         return cache[key]
 
     def quickxplain(background: list[_Rule], delta: list[_Rule], candidates: list[_Rule]) -> list[_Rule]:
@@ -212,4 +228,4 @@ def explain_infeasible(problem: Problem, *, solver: str = "cbc", budget: float =
     message = f"다음 {len(labels)}개 제약이 함께 지켜질 수 없습니다"
     if not complete:
         message += " (시간이 모자라 가장 작은 묶음이 아닐 수 있습니다)"
-    return _fail(message, labels)
+    return fail(message, labels)

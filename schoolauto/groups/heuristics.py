@@ -11,10 +11,9 @@ import random
 import time
 from collections.abc import Sequence
 
-from ..errors import SolverError
 from .blocks import Blocks, make_blocks
 from .problem import Problem
-from .result import Result, make_result
+from .result import AssignResult, make_result
 
 PENALTY = 1e4
 
@@ -44,17 +43,18 @@ class _State:
                     per[k] = per.get(k, 0) + 1
                 d[a] = list(per.items())
             self.bvals.append(d)
+        self.bmap = [{a: dict(pairs) for a, pairs in d.items()} for d in self.bvals]
         self.means = {
             a: [sum(1 for x in problem.categorical[a] if x == v) / G for v in self.values[a]] for a in attrs
         }
         self.num_attrs = list(problem.numeric_balance)
         self.bnum: list[list[float]] = []
-        mus = {a: sum(problem.numeric[a]) / problem.n for a in self.num_attrs}
+        mus = {a: problem.center(a) for a in self.num_attrs}
         for blk in blocks.blocks:
             self.bnum.append(
                 [sum(problem.numeric[a][i] - mus[a] for i in blk.members) for a in self.num_attrs]
             )
-        self.avg = problem.n / G
+        self.avg = problem.avg_size
         self.alone = [(a, self.vindex[a][v]) for a, v in problem.no_alone if v in self.vindex[a]]
         self.block_sets: list[list[int]] = [[] for _ in blocks.blocks]
         for s, (bs, _c) in enumerate(blocks.apart_sets):
@@ -64,6 +64,8 @@ class _State:
         self.seats = [0] * G
         self.sums = [[0.0] * G for _ in self.num_attrs]
         self.apart = [[0] * G for _ in blocks.apart_sets]
+        self.apart_pairs = [0] * G  # pairs of apart students sharing each group
+        self.members: list[set[int]] | None = None
         for b, g in enumerate(self.groups):
             self._add(b, g, 1)
 
@@ -75,7 +77,9 @@ class _State:
         for j in range(len(self.num_attrs)):
             self.sums[j][g] += sign * self.bnum[b][j]
         for s in self.block_sets[b]:
-            self.apart[s][g] += sign
+            k = self.apart[s][g]
+            self.apart[s][g] = k + sign
+            self.apart_pairs[g] += k if sign > 0 else -(k - 1)
 
     def group_cost(self, g: int) -> float:
         p = self.p
@@ -90,9 +94,7 @@ class _State:
             cost += w * sum(1 for row in self.counts[a] if row[g] > 0)
         viol = max(0, self.seats[g] - p.max_size) + max(0, p.min_size - self.seats[g])
         viol += sum(1 for a, k in self.alone if self.counts[a][k][g] == 1)
-        for row in self.apart:
-            if row[g] > 1:
-                viol += row[g] * (row[g] - 1) // 2
+        viol += self.apart_pairs[g]
         return cost + PENALTY * viol
 
     def total(self) -> float:
@@ -102,30 +104,71 @@ class _State:
         fixed = self.blocks.blocks[b].fixed
         return fixed is None or fixed == g
 
+    def _size_violation(self, seats: int) -> int:
+        return max(0, seats - self.p.max_size) + max(0, self.p.min_size - seats)
+
+    def group_delta(self, b: int, g: int, sign: int) -> float:
+        """Change of group g's cost when block b joins it (sign +1) or leaves it (-1); O(b's values)."""
+        p = self.p
+        d = 0.0
+        bv = self.bvals[b]
+        for a, w in p.balance.items():
+            cs, ms = self.counts[a], self.means[a]
+            for k, n in bv[a]:
+                c, m = cs[k][g], ms[k]
+                c2 = c + sign * n
+                d += w * ((c2 - m) ** 2 - (c - m) ** 2)
+        if self.num_attrs:
+            tol, avg = p.numeric_tolerance, self.avg
+            for j, a in enumerate(self.num_attrs):
+                s1 = self.sums[j][g]
+                s2 = s1 + sign * self.bnum[b][j]
+                d += p.numeric_balance[a] * (max(0.0, abs(s2) / avg - tol) - max(0.0, abs(s1) / avg - tol))
+        for a, w in p.similar.items():
+            cs = self.counts[a]
+            for k, n in bv[a]:
+                c = cs[k][g]
+                d += w * (int(c + sign * n > 0) - int(c > 0))
+        seats = self.seats[g]
+        viol = self._size_violation(seats + sign * self.blocks.blocks[b].seats) - self._size_violation(seats)
+        for a, k in self.alone:
+            n = self.bmap[b][a].get(k, 0)
+            if n:
+                c = self.counts[a][k][g]
+                viol += int(c + sign * n == 1) - int(c == 1)
+        for s in self.block_sets[b]:
+            k = self.apart[s][g]
+            viol += k if sign > 0 else -(k - 1)
+        return d + PENALTY * viol
+
     def move_delta(self, b: int, h: int) -> float:
         g = self.groups[b]
-        before = self.group_cost(g) + self.group_cost(h)
-        self._add(b, g, -1)
-        self._add(b, h, 1)
-        after = self.group_cost(g) + self.group_cost(h)
-        self._add(b, h, -1)
-        self._add(b, g, 1)
-        return after - before
+        if g == h:
+            return 0.0
+        return self.group_delta(b, g, -1) + self.group_delta(b, h, 1)
 
     def move(self, b: int, h: int) -> None:
-        self._add(b, self.groups[b], -1)
+        g = self.groups[b]
+        self._add(b, g, -1)
         self._add(b, h, 1)
         self.groups[b] = h
+        if self.members is not None:
+            self.members[g].discard(b)
+            self.members[h].add(b)
+
+    def track_members(self) -> None:
+        """Keep each group's blocks (for the local search's targeted swaps)."""
+        self.members = [set() for _ in range(self.G)]
+        for b, g in enumerate(self.groups):
+            self.members[g].add(b)
 
     def swap_delta(self, b1: int, b2: int) -> float:
         g, h = self.groups[b1], self.groups[b2]
-        before = self.group_cost(g) + self.group_cost(h)
+        d1 = self.move_delta(b1, h)
         self.move(b1, h)
-        self.move(b2, g)
-        after = self.group_cost(g) + self.group_cost(h)
+        d2 = self.move_delta(b2, g)
         self.move(b1, g)
-        self.move(b2, h)
-        return after - before
+        return d1 + d2
 
 
 def _block_order(problem: Problem, blocks: Blocks, rng: random.Random) -> list[int]:
@@ -153,10 +196,7 @@ def _greedy_start(problem: Problem, blocks: Blocks, rng: random.Random) -> _Stat
             choices = fits or list(range(G))
         best, best_cost = choices[0], float("inf")
         for g in choices:
-            before = state.group_cost(g)
-            state._add(b, g, 1)
-            cost = state.group_cost(g) - before + 1e-9 * state.seats[g]
-            state._add(b, g, -1)
+            cost = state.group_delta(b, g, 1) + 1e-9 * state.seats[g]
             if cost < best_cost:
                 best, best_cost = g, cost
         state._add(b, best, 1)
@@ -164,9 +204,22 @@ def _greedy_start(problem: Problem, blocks: Blocks, rng: random.Random) -> _Stat
     return state
 
 
-def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_passes: int = 2) -> None:
+SWAP_GROUPS = 3  # groups a block would best move to: every block there is tried as a swap partner
+SWAP_SAMPLE = 20  # plus this many random partners anywhere
+
+
+def _local_search(
+    state: _State, rng: random.Random, deadline: float, max_idle_passes: int = 2, target: float | None = None
+) -> None:
+    """Best move or swap per block while any improves. Swaps are tried with every block of the few
+    groups the block would best move to (where its values are short), plus a random sample."""
     n_blocks = len(state.blocks.blocks)
     G = state.G
+    state.track_members()
+    assert state.members is not None
+    fixed = [blk.fixed is not None for blk in state.blocks.blocks]
+    cost = state.total()
+    stop = None if target is None else target + 1e-9 * max(1.0, abs(target))
     idle = 0
     while idle < max_idle_passes and time.perf_counter() < deadline:
         improved = False
@@ -175,17 +228,22 @@ def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_p
         for b in order:
             if time.perf_counter() >= deadline:
                 return
-            if state.blocks.blocks[b].fixed is not None:
+            if fixed[b]:
                 continue
             g = state.groups[b]
             best_delta, best_move = -1e-9, None
+            ranked = []
             for h in range(G):
                 if h != g:
                     d = state.move_delta(b, h)
+                    ranked.append((d, h))
                     if d < best_delta:
                         best_delta, best_move = d, ("move", h)
-            for b2 in rng.sample(range(n_blocks), min(n_blocks, 60)):
-                if state.groups[b2] == g or state.blocks.blocks[b2].fixed is not None:
+            ranked.sort()
+            partners = [b2 for _d, h in ranked[:SWAP_GROUPS] for b2 in state.members[h]]
+            partners += rng.sample(range(n_blocks), min(n_blocks, SWAP_SAMPLE))
+            for b2 in partners:
+                if state.groups[b2] == g or fixed[b2]:
                     continue
                 d = state.swap_delta(b, b2)
                 if d < best_delta:
@@ -193,6 +251,7 @@ def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_p
             if best_move is None:
                 continue
             improved = True
+            cost += best_delta
             if best_move[0] == "move":
                 state.move(b, best_move[1])
             else:
@@ -200,30 +259,111 @@ def _local_search(state: _State, rng: random.Random, deadline: float, max_idle_p
                 h = state.groups[b2]
                 state.move(b, h)
                 state.move(b2, g)
+            if stop is not None and cost <= stop:
+                return  # as good as the bound: nothing left to improve
         idle = 0 if improved else idle + 1
 
 
 def greedy_swap(
-    problem: Problem, *, seed: int = 0, time_limit: float | None = 10.0, max_idle_passes: int = 2
-) -> Result:
-    """Greedy placement, then moves and swaps while they improve (until `time_limit` seconds)."""
+    problem: Problem,
+    *,
+    seed: int = 0,
+    time_limit: float | None = 10.0,
+    max_idle_passes: int = 2,
+    blocks: Blocks | None = None,
+    deadline: float | None = None,
+    target: float | None = None,
+) -> AssignResult:
+    """Greedy placement, then moves and swaps while they improve (until `time_limit` seconds, or
+    until the cost reaches `target`, a proven lower bound)."""
     t0 = time.perf_counter()
-    problem.check()
     rng = random.Random(seed)
-    blocks = make_blocks(problem)
+    blocks = blocks or make_blocks(problem)
     state = _greedy_start(problem, blocks, rng)
-    deadline = t0 + (time_limit if time_limit is not None else 3600.0)
-    _local_search(state, rng, deadline, max_idle_passes)
+    end = t0 + (time_limit if time_limit is not None else 3600.0)
+    if deadline is not None:
+        end = min(end, deadline)
+    _local_search(state, rng, end, max_idle_passes, target)
     assignment = blocks.assignment(state.groups, problem.n)
     return _finish(problem, assignment, "greedy", t0)
 
 
-def random_assignment(problem: Problem, *, seed: int = 0) -> Result:
+def improve(
+    problem: Problem,
+    blocks: Blocks,
+    groups: Sequence[int],
+    *,
+    seed: int,
+    deadline: float,
+    target: float | None = None,
+) -> list[int]:
+    """Moves and swaps from a block assignment while they improve (or until `deadline`)."""
+    state = _State(problem, blocks, list(groups))
+    _local_search(state, random.Random(f"improve-{seed}"), deadline, max_idle_passes=1, target=target)
+    return state.groups
+
+
+def tiebreak(
+    problem: Problem,
+    blocks: Blocks,
+    groups: Sequence[int],
+    *,
+    seed: int,
+    deadline: float | None,
+    passes: int = 3,
+) -> list[int]:
+    """A seeded choice among answers exactly as good as `groups` (a proven optimum, say).
+
+    Seeded random costs r[block, group] are lowered by swapping blocks that look alike (same values
+    in every categorical attribute, same seats), keeping every rule and never raising the
+    objective. A fixed number of passes, so the same seed gives the same answer; cheap, since
+    only look-alike blocks are tried.
+    """
+    rng = random.Random(f"tiebreak-{seed}")
+    G = problem.n_groups
+    state = _State(problem, blocks, list(groups))
+    cost = [[rng.random() for _ in range(G)] for _ in blocks.blocks]
+    kinds: dict[tuple[object, ...], list[int]] = {}
+    for b, blk in enumerate(blocks.blocks):
+        if blk.fixed is not None:
+            continue
+        key = (blk.seats, tuple(tuple(sorted(state.bvals[b][a])) for a in state.attrs))
+        kinds.setdefault(key, []).append(b)
+    numeric = bool(state.num_attrs)
+    tol = 1e-9 * max(1.0, state.total())
+    for _ in range(passes):
+        order = [b for same in kinds.values() if len(same) > 1 for b in same]
+        rng.shuffle(order)
+        key_of = {b: key for key, same in kinds.items() for b in same}
+        for b in order:
+            if deadline is not None and time.perf_counter() >= deadline:
+                return state.groups
+            same = kinds[key_of[b]]
+            g = state.groups[b]
+            best, best_gain = None, 1e-12
+            for b2 in rng.sample(same, min(len(same), 12)):
+                h = state.groups[b2]
+                if h == g:
+                    continue
+                gain = cost[b][g] + cost[b2][h] - cost[b][h] - cost[b2][g]
+                if gain <= best_gain:
+                    continue
+                needs_check = numeric or state.block_sets[b] or state.block_sets[b2]
+                if needs_check and state.swap_delta(b, b2) > tol:
+                    continue
+                best, best_gain = b2, gain
+            if best is not None:
+                h = state.groups[best]
+                state.move(b, h)
+                state.move(best, g)
+    return state.groups
+
+
+def random_assignment(problem: Problem, *, seed: int = 0, blocks: Blocks | None = None) -> AssignResult:
     """Blocks dealt to groups at random, filling each up to its size (fixed blocks first)."""
     t0 = time.perf_counter()
-    problem.check()
     rng = random.Random(seed)
-    blocks = make_blocks(problem)
+    blocks = blocks or make_blocks(problem)
     G = problem.n_groups
     seats = [0] * G
     groups = [0] * len(blocks.blocks)
@@ -242,7 +382,7 @@ def random_assignment(problem: Problem, *, seed: int = 0) -> Result:
     return _finish(problem, assignment, "random", t0)
 
 
-def _finish(problem: Problem, assignment: Sequence[int], method: str, t0: float) -> Result:
+def _finish(problem: Problem, assignment: Sequence[int], method: str, t0: float) -> AssignResult:
     result = make_result(
         problem,
         list(assignment),
@@ -254,10 +394,4 @@ def _finish(problem: Problem, assignment: Sequence[int], method: str, t0: float)
     )
     if not result.checks.ok:
         result.notes.append(f"지켜지지 않은 제약 {len(result.checks.failures())}개")
-    return result
-
-
-def require_feasible(result: Result) -> Result:
-    if not result.checks.ok:
-        raise SolverError(f"{result.method} 방법으로는 모든 제약을 지키는 배정안을 찾지 못했습니다")
     return result

@@ -1,29 +1,26 @@
 """The exact integer program for group formation and class assignment.
 
 Variables x[b, g] place block b (students kept together) in group g. The variance of each balanced
-value's headcount c_gv is linearised exactly: c_gv is integer, so z_gv >= (2k+1) c_gv - k(k+1) for
-k = 0..U-1 (the chords of c^2 between consecutive integers) makes min z_gv = c_gv^2 at every integer
-point. Numeric balance uses |.| epigraphs, similar mode one binary per (group, value). Interchangeable
+value's headcount c_gv is linearised exactly: c_gv is the sum of unit steps y_k in [0, 1]
+(k = 1..U) costing 2k-1 each, so the cheapest steps fill first and the cost is c_gv^2 at every
+integer point (measured faster to prove than the chords z >= (2k+1)c - k(k+1) with both solvers). Numeric balance uses |.| epigraphs, similar mode one binary per (group, value). Interchangeable
 groups are ordered (the members of the largest apart set go to groups 1..k, then each later block
-may only open the next empty group), which keeps proofs short. A seed shuffles the block order and,
-once the optimum is proven, picks a random optimum: objective <= optimum, minimise random costs.
+may only open the next empty group), which keeps proofs short. A seed shuffles the block order.
+Solving is orchestrated by `solve.py`; this module builds the model and runs one solver call.
 """
 
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulp
 
-from ..errors import SolverError
-from .blocks import Blocks, apart_cliques, make_blocks
-from .evaluate import evaluate, simple_lower_bound
+from .blocks import Blocks, apart_cliques
+from .budget import Budget
 from .problem import Problem
-from .result import Result, make_result
-from .solvers import SolverBackend, get_solver
+from .solvers import SolveOutcome, SolverBackend
 
 
 @dataclass
@@ -36,6 +33,13 @@ class Model:
     allowed: list[list[int]]  # groups each block may take
     symmetric: bool
     order: list[int]
+    n_groups: int
+    # (attribute, value) -> [(block, its members with that value)], for headcounts of a start.
+    count_terms: dict[tuple[str, str], list[tuple[int, int]]]
+    steps: dict[tuple[str, str, int], list[pulp.LpVariable]]  # unit steps of each squared count
+    alone: dict[tuple[str, str, int], pulp.LpVariable]  # no-lone-member switches
+    present: dict[pulp.LpVariable, tuple[int, list[int]]]  # similar mode: value in group (group, blocks)
+    terms: list[pulp.LpAffineExpression] = field(default_factory=list)  # the objective's parts
 
 
 def _value_counts(problem: Problem, blocks: Blocks, attr: str) -> dict[str, list[tuple[int, int]]]:
@@ -60,43 +64,48 @@ def symmetry_order(problem: Problem, blocks: Blocks, rng: random.Random) -> tupl
     return clique + rest, len(clique)
 
 
-def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
-    G = problem.n_groups
-    rng = random.Random(seed)
-    lp = pulp.LpProblem("groups", pulp.LpMinimize)
-    symmetric = all(blk.fixed is None for blk in blocks.blocks)
-    order, k_clique = symmetry_order(problem, blocks, rng)
+Placement = dict[tuple[int, int], pulp.LpVariable]
+Counts = dict[tuple[str, str, int], pulp.LpAffineExpression]
+
+
+def _allowed(blocks: Blocks, G: int, order: list[int], k_clique: int, symmetry: str) -> list[list[int]]:
+    """The groups each block may take under the symmetry breaking."""
     allowed: list[list[int]] = [list(range(G)) for _ in blocks.blocks]
-    if symmetric:
+    if all(blk.fixed is None for blk in blocks.blocks):
+        if symmetry == "pin":
+            for pos, b in enumerate(order[: max(1, k_clique)]):
+                allowed[b] = [pos]
+            return allowed
         for pos, b in enumerate(order):
             if pos < k_clique:
                 allowed[b] = [pos]
             else:
                 allowed[b] = list(range(min(G, k_clique + (pos - k_clique) + 1)))
-    else:
-        # Groups holding a fixed student are not interchangeable, but the others still are.
-        pinned = sorted({blk.fixed for blk in blocks.blocks if blk.fixed is not None and blk.fixed < G})
-        free = [g for g in range(G) if g not in set(pinned)]
-        opened = 0
-        for b in order:
-            blk = blocks.blocks[b]
-            if blk.fixed is not None:
-                allowed[b] = [blk.fixed] if blk.fixed < G else []
-            else:
-                allowed[b] = sorted([*pinned, *free[: opened + 1]])
-                opened += 1
-    x: dict[tuple[int, int], pulp.LpVariable] = {}
+        return allowed
+    # Groups holding a fixed student are not interchangeable, but the others still are.
+    pinned = sorted({blk.fixed for blk in blocks.blocks if blk.fixed is not None and blk.fixed < G})
+    free = [g for g in range(G) if g not in set(pinned)]
+    opened = 0
+    for b in order:
+        blk = blocks.blocks[b]
+        if blk.fixed is not None:
+            allowed[b] = [blk.fixed] if blk.fixed < G else []
+        else:
+            allowed[b] = sorted([*pinned, *free[: opened + 1]])
+            opened += 1
+    return allowed
+
+
+def _placement(lp: pulp.LpProblem, problem: Problem, blocks: Blocks, allowed: list[list[int]]) -> Placement:
+    """x[b, g], each block in one group, group sizes, apart sets and apart cliques."""
+    G = problem.n_groups
+    x: Placement = {}
     for b in range(len(blocks.blocks)):
         for g in allowed[b]:
             x[b, g] = pulp.LpVariable(f"x_{b}_{g}", cat="Binary")
         lp += pulp.lpSum(x[b, g] for g in allowed[b]) == 1, f"assign_{b}"
-
-    def in_group(g: int) -> list[int]:
-        return [b for b in range(len(blocks.blocks)) if (b, g) in x]
-
-    members_of = [in_group(g) for g in range(G)]
     for g in range(G):
-        seats = pulp.lpSum(blocks.blocks[b].seats * x[b, g] for b in members_of[g])
+        seats = pulp.lpSum(blk.seats * x[b, g] for b, blk in enumerate(blocks.blocks) if (b, g) in x)
         lp += seats <= problem.max_size, f"max_size_{g}"
         if problem.min_size > 0:
             lp += seats >= problem.min_size, f"min_size_{g}"
@@ -105,7 +114,6 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
             terms = [x[b, g] for b in bs if (b, g) in x]
             if len(terms) > 1:
                 lp += pulp.lpSum(terms) <= 1, f"apart_{s}_{g}"
-
     # Cliques of pairwise-apart blocks: one student of each per group at most (a much tighter LP).
     existing = {tuple(bs) for bs, _c in blocks.apart_sets}
     for q, clique in enumerate(apart_cliques(blocks, limit=500)):
@@ -115,78 +123,109 @@ def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0) -> Model:
             terms = [x[b, g] for b in clique if (b, g) in x]
             if len(terms) > 1:
                 lp += pulp.lpSum(terms) <= 1, f"clique_{q}_{g}"
-    objective_terms: list[pulp.LpAffineExpression] = []
-    constant = 0.0
-    counts: dict[tuple[str, str, int], pulp.LpVariable] = {}
+    return x
+
+
+def _headcounts(lp: pulp.LpProblem, problem: Problem, blocks: Blocks, x: Placement, model: Model) -> Counts:
+    """Headcount expressions, and for balanced columns the unit steps of their squares."""
+    G = problem.n_groups
+    count_of: Counts = {}
     need_counts = list(dict.fromkeys([*problem.balance, *(a for a, _ in problem.no_alone)]))
-    max_students = problem.max_size  # every student takes at least one seat
     for a_idx, attr in enumerate(need_counts):
-        per_value = _value_counts(problem, blocks, attr)
-        for v_idx, (v, pairs) in enumerate(per_value.items()):
+        for v_idx, (v, pairs) in enumerate(_value_counts(problem, blocks, attr).items()):
+            model.count_terms[attr, v] = pairs
             total = sum(k for _b, k in pairs)
-            upper = min(total, max_students)
+            upper = min(total, problem.max_size)  # every student takes at least one seat
             for g in range(G):
-                c = pulp.LpVariable(f"c_{a_idx}_{v_idx}_{g}", lowBound=0, upBound=upper, cat="Integer")
-                lp += (
-                    c == pulp.lpSum(k * x[b, g] for b, k in pairs if (b, g) in x),
-                    f"count_{a_idx}_{v_idx}_{g}",
-                )
-                counts[attr, v, g] = c
-            if attr in problem.balance:
-                w = problem.balance[attr]
-                constant -= w * total * total / G
-                for g in range(G):
-                    z = pulp.LpVariable(f"z_{a_idx}_{v_idx}_{g}", lowBound=0)
-                    for k in range(upper):
-                        lp += (
-                            z >= (2 * k + 1) * counts[attr, v, g] - k * (k + 1),
-                            f"sq_{a_idx}_{v_idx}_{g}_{k}",
-                        )
-                    objective_terms.append(w * z)
+                count_of[attr, v, g] = pulp.lpSum(k * x[b, g] for b, k in pairs if (b, g) in x)
+            if attr not in problem.balance:
+                continue
+            w = problem.balance[attr]
+            model.constant -= w * total * total / G
+            for g in range(G):
+                # count = sum of unit steps y_k in [0, 1] costing 2k-1: the convex steps of count^2.
+                ys = [pulp.LpVariable(f"y_{a_idx}_{v_idx}_{g}_{k}", 0, 1) for k in range(1, upper + 1)]
+                lp += count_of[attr, v, g] == pulp.lpSum(ys), f"sq_{a_idx}_{v_idx}_{g}"
+                model.terms.append(w * pulp.lpSum((2 * k - 1) * y for k, y in enumerate(ys, 1)))
+                model.steps[attr, v, g] = ys
+    return count_of
+
+
+def _no_alone(lp: pulp.LpProblem, problem: Problem, count_of: Counts, model: Model) -> None:
     for a_idx, (attr, value) in enumerate(problem.no_alone):
-        if (attr, value, 0) not in counts:
+        if (attr, value, 0) not in count_of:
             continue
-        upper = int(counts[attr, value, 0].upBound or 0)
-        for g in range(G):
+        upper = min(sum(k for _b, k in model.count_terms[attr, value]), problem.max_size)
+        for g in range(problem.n_groups):
             y = pulp.LpVariable(f"alone_{a_idx}_{g}", cat="Binary")
-            lp += counts[attr, value, g] >= 2 * y, f"alone_lo_{a_idx}_{g}"
-            lp += counts[attr, value, g] <= upper * y, f"alone_hi_{a_idx}_{g}"
-    avg_size = problem.n / G
+            lp += count_of[attr, value, g] >= 2 * y, f"alone_lo_{a_idx}_{g}"
+            lp += count_of[attr, value, g] <= upper * y, f"alone_hi_{a_idx}_{g}"
+            model.alone[attr, value, g] = y
+
+
+def _numeric(lp: pulp.LpProblem, problem: Problem, blocks: Blocks, x: Placement, model: Model) -> None:
+    avg_size = problem.avg_size
     for a_idx, (attr, w) in enumerate(problem.numeric_balance.items()):
         xs = problem.numeric[attr]
-        mu = sum(xs) / problem.n
+        mu = problem.center(attr)
         coef = [sum(xs[i] - mu for i in blk.members) for blk in blocks.blocks]
-        for g in range(G):
+        for g in range(problem.n_groups):
             d = pulp.LpVariable(f"d_{a_idx}_{g}", lowBound=0)
-            dev = pulp.lpSum(coef[b] * x[b, g] for b in members_of[g] if coef[b] != 0)
+            dev = pulp.lpSum(
+                coef[b] * x[b, g] for b in range(len(blocks.blocks)) if (b, g) in x and coef[b] != 0
+            )
             slack = problem.numeric_tolerance * avg_size
             lp += d >= dev - slack, f"dev_hi_{a_idx}_{g}"
             lp += d >= -dev - slack, f"dev_lo_{a_idx}_{g}"
-            objective_terms.append((w / avg_size) * d)
+            model.terms.append((w / avg_size) * d)
+
+
+def _similar(lp: pulp.LpProblem, problem: Problem, blocks: Blocks, x: Placement, model: Model) -> None:
     for a_idx, (attr, w) in enumerate(problem.similar.items()):
         col = problem.categorical[attr]
         for v_idx, v in enumerate(problem.values(attr)):
             holders = [b for b, blk in enumerate(blocks.blocks) if any(col[i] == v for i in blk.members)]
-            for g in range(G):
+            for g in range(problem.n_groups):
                 here = [b for b in holders if (b, g) in x]
                 if not here:
                     continue
                 u = pulp.LpVariable(f"u_{a_idx}_{v_idx}_{g}", cat="Binary")
+                model.present[u] = (g, here)
                 for b in here:
                     lp += x[b, g] <= u, f"sim_{a_idx}_{v_idx}_{g}_{b}"
-                objective_terms.append(w * u)
-    objective = pulp.lpSum(objective_terms)
-    lp += objective
-    return Model(
+                model.terms.append(w * u)
+
+
+def build_model(problem: Problem, blocks: Blocks, *, seed: int = 0, symmetry: str = "order") -> Model:
+    """The model; `symmetry` 'order' orders interchangeable groups fully (best for CBC), 'pin' only
+    places the largest apart set (HiGHS finds the group symmetry itself, and proves faster so)."""
+    G = problem.n_groups
+    lp = pulp.LpProblem("groups", pulp.LpMinimize)
+    order, k_clique = symmetry_order(problem, blocks, random.Random(seed))
+    allowed = _allowed(blocks, G, order, k_clique, symmetry)
+    x = _placement(lp, problem, blocks, allowed)
+    model = Model(
         lp=lp,
         x=x,
-        objective=objective,
-        constant=constant,
+        objective=pulp.LpAffineExpression(),
+        constant=0.0,
         blocks=blocks,
         allowed=allowed,
-        symmetric=symmetric,
+        symmetric=all(blk.fixed is None for blk in blocks.blocks),
         order=order,
+        n_groups=G,
+        count_terms={},
+        steps={},
+        alone={},
+        present={},
     )
+    count_of = _headcounts(lp, problem, blocks, x, model)
+    _no_alone(lp, problem, count_of, model)
+    _numeric(lp, problem, blocks, x, model)
+    _similar(lp, problem, blocks, x, model)
+    model.objective = pulp.lpSum(model.terms)
+    lp += model.objective
+    return model
 
 
 def canonical_labels(model: Model, block_groups: Sequence[int], n_groups: int) -> list[int] | None:
@@ -212,26 +251,30 @@ def canonical_labels(model: Model, block_groups: Sequence[int], n_groups: int) -
     return out
 
 
-def set_start(model: Model, problem: Problem, block_groups: Sequence[int]) -> bool:
-    """Give the solver a starting solution (integer variables only; CBC and HiGHS complete the rest)."""
-    labels = canonical_labels(model, block_groups, problem.n_groups)
+def set_start(model: Model, block_groups: Sequence[int]) -> bool:
+    """Give the solver a complete starting solution for its integer variables (it completes the rest)."""
+    labels = canonical_labels(model, block_groups, model.n_groups)
     if labels is None:
         return False
     for (b, g), var in model.x.items():
         var.setInitialValue(1 if labels[b] == g else 0)
-    assignment = model.blocks.assignment(labels, problem.n)
-    for var in model.lp.variables():
-        if var.name.startswith("c_"):
-            _, a_idx, v_idx, g = var.name.split("_")
-            attrs = list(dict.fromkeys([*problem.balance, *(a for a, _ in problem.no_alone)]))
-            attr = attrs[int(a_idx)]
-            v = problem.values(attr)[int(v_idx)]
-            col = problem.categorical[attr]
-            var.setInitialValue(sum(1 for i, gg in enumerate(assignment) if gg == int(g) and col[i] == v))
+
+    def count(attr: str, v: str, g: int) -> int:
+        return sum(k for b, k in model.count_terms[attr, v] if labels[b] == g)
+
+    for (attr, v, g), ys in model.steps.items():
+        c = count(attr, v, g)
+        for k, y in enumerate(ys, 1):
+            y.setInitialValue(1 if k <= c else 0)
+    for (attr, v, g), var in model.alone.items():
+        var.setInitialValue(1 if count(attr, v, g) >= 2 else 0)
+    for var, (g, blocks_here) in model.present.items():
+        var.setInitialValue(1 if any(labels[b] == g for b in blocks_here) else 0)
     return True
 
 
-def _block_groups(model: Model) -> list[int]:
+def block_groups(model: Model) -> list[int]:
+    """The group of every block in the solver's answer."""
     out = []
     for b in range(len(model.blocks.blocks)):
         best = max(model.allowed[b], key=lambda g: model.x[b, g].value() or 0.0)
@@ -239,110 +282,27 @@ def _block_groups(model: Model) -> list[int]:
     return out
 
 
-def solve_ilp(
-    problem: Problem,
-    *,
-    solver: str = "cbc",
-    time_limit: float | None = None,
-    seed: int = 0,
-    threads: int = 1,
-    tiebreak: bool = True,
-    start: Sequence[int] | None = None,
-) -> Result:
-    """Solve exactly (or until `time_limit` seconds). Raises InfeasibleError with the conflicts named.
-
-    `start`: an assignment (0-based group per student) to start from, e.g. greedy + swap's.
-    """
-    from .feasibility import explain_infeasible, precheck
-
-    t0 = time.perf_counter()
-    problem.check()
-    backend = get_solver(solver)
-    blocks = make_blocks(problem)
-    precheck(problem, blocks)
-    model = build_model(problem, blocks, seed=seed)
-    warm = False
-    if start is not None:
-        warm = set_start(model, problem, [start[blk.members[0]] for blk in blocks.blocks])
-    # Building a large model takes seconds of the budget too.
-    left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
-    outcome = backend.solve(model.lp, time_limit=left, threads=threads, warm_start=warm)
-    if outcome.status == "infeasible":
-        raise explain_infeasible(problem, solver=solver)
-    floor = simple_lower_bound(problem)
-    if outcome.status == "unknown":
-        if start is None:
-            raise SolverError(
-                "제한 시간 안에 배정안을 찾지 못했습니다",
-                hint="--time-limit 을 늘리거나 제약을 줄여 보세요",
-            )
-        # The solver produced nothing in time: keep the starting answer, with the counting bound.
-        return make_result(
-            problem,
-            list(start),
-            method="ilp",
-            solver=backend.name,
-            status="feasible",
-            bound=floor,
-            seconds=time.perf_counter() - t0,
-            notes=["풀이기가 제한 시간 안에 답을 내지 못해 시작해(greedy+swap)를 썼습니다"],
-        )
-    groups = _block_groups(model)
-    assignment = blocks.assignment(groups, problem.n)
-    model_objective = (outcome.objective or 0.0) + model.constant
-    bound = floor if outcome.bound is None else max(floor, outcome.bound + model.constant)
-    status = outcome.status
-    notes: list[str] = []
-    true_obj = evaluate(problem, assignment).objective
-    if status == "feasible" and true_obj <= bound + 1e-9 * max(1.0, abs(true_obj)):
-        status = "optimal"  # the counting bound already proves it
-    elapsed = time.perf_counter() - t0
-    remaining = None if time_limit is None else time_limit - elapsed
-    if status == "optimal" and tiebreak and (remaining is None or remaining >= 1):
-        picked = _random_optimum(model, problem, backend, true_obj, seed, remaining, threads)
-        if picked is not None:
-            assignment = picked
-        else:
-            notes.append("무작위 최적해 선택을 건너뛰었습니다 (시간 부족)")
-    seconds = time.perf_counter() - t0
-    return make_result(
-        problem,
-        assignment,
-        method="ilp",
-        solver=backend.name,
-        status=status,
-        bound=bound,
-        seconds=seconds,
-        model_objective=model_objective,
-        notes=notes,
-    )
-
-
-def _random_optimum(
+def run_solver(
     model: Model,
-    problem: Problem,
     backend: SolverBackend,
-    optimum: float,
-    seed: int,
+    budget: Budget,
+    *,
     time_limit: float | None,
     threads: int,
-) -> list[int] | None:
-    """Among assignments as good as `optimum`, the one that minimises seeded random costs."""
-    rng = random.Random(f"tiebreak-{seed}")
-    tol = 1e-6 * max(1.0, abs(optimum))
-    lp = model.lp
-    lp += model.objective + model.constant <= optimum + tol, "keep_optimum"
-    lp.setObjective(pulp.lpSum(rng.random() * var for var in model.x.values()))
-    try:
-        # Any optimum will do, so the random costs need no proof: a loose gap keeps this step short
-        # and, unlike a time limit, keeps it deterministic.
-        outcome = backend.solve(lp, time_limit=time_limit, threads=threads, warm_start=True, rel_gap=0.5)
-    finally:
-        lp.constraints.pop("keep_optimum", None)
-        lp.setObjective(model.objective)
-    if outcome.status not in ("optimal", "feasible"):
-        return None
-    assignment = model.blocks.assignment(_block_groups(model), problem.n)
-    if evaluate(problem, assignment).objective > optimum + 10 * tol:
-        return None
-    return assignment
+    warm_start: bool,
+    stage: str = "정수계획",
+) -> SolveOutcome:
+    """One solver call on the model, limited to `time_limit` seconds and the budget's deadline."""
+    budget.shown_offset = model.constant
+
+    def progress(objective: float | None, bound: float | None) -> None:
+        budget.report(stage, objective, bound)
+
+    return backend.solve(
+        model.lp,
+        time_limit=time_limit,
+        threads=threads,
+        warm_start=warm_start,
+        deadline=budget.deadline(),
+        progress=progress if budget.progress is not None else None,
+    )

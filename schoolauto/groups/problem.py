@@ -46,11 +46,11 @@ class Constraint:
     group: int | None = None
     source: str = ""  # where it came from, e.g. 'constraints.csv 3행'
 
-    def label(self, ids: Sequence[str]) -> str:
+    def label(self, ids: Sequence[str], unit: str = "모둠") -> str:
         who = ", ".join(ids[i] for i in self.members)
         text = f"{KIND_LABELS[self.kind]}({who})"
         if self.kind == KIND_FIXED:
-            text = f"{KIND_LABELS[self.kind]}({who} → {self.group}모둠)"
+            text = f"{KIND_LABELS[self.kind]}({who} → {self.group}{unit})"
         return f"{text} [{self.source}]" if self.source else text
 
 
@@ -73,6 +73,10 @@ class Problem:
     no_alone: list[tuple[str, str]] = field(default_factory=list)  # (attribute, value)
     seats: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # display names (for reports only), may be empty
+    unit: str = "모둠"  # what a group is called in messages: 모둠 or 반
+    # A part of a bigger problem (re-solved on its own) keeps the whole's numeric means and scale.
+    numeric_center: dict[str, float] = field(default_factory=dict)
+    size_scale: float | None = None
 
     def __post_init__(self) -> None:
         if not self.seats:
@@ -90,8 +94,23 @@ class Problem:
         """The distinct values of a categorical attribute, in a stable order."""
         return sorted(set(self.categorical[attribute]), key=_natural_key)
 
+    def center(self, attribute: str) -> float:
+        """The mean a numeric attribute's group means are compared with."""
+        if attribute in self.numeric_center:
+            return self.numeric_center[attribute]
+        xs = self.numeric[attribute]
+        return sum(xs) / len(xs)
+
+    @property
+    def avg_size(self) -> float:
+        """Students per group on average: the scale of the numeric term."""
+        return self.size_scale if self.size_scale is not None else self.n / self.n_groups
+
+    def label(self, c: Constraint) -> str:
+        return c.label(self.ids, self.unit)
+
     def check(self) -> None:
-        """Programming-level consistency (the CLI validates user input before this)."""
+        """Consistency of a problem built in code (requests are validated before this)."""
         n = self.n
         lengths = {
             **{k: len(v) for k, v in self.categorical.items()},
@@ -109,11 +128,21 @@ class Problem:
         if len(self.seats) != n or any(s < 1 for s in self.seats):
             raise UsageError("좌석 수는 학생마다 1 이상이어야 합니다")
         if not self.numeric_tolerance >= 0:
-            raise UsageError(f"--numeric-tolerance: 0 이상이어야 합니다 ({self.numeric_tolerance})")
+            raise UsageError(
+                f"허용 오차는 0 이상이어야 합니다 ({self.numeric_tolerance})", field="numeric_tolerance"
+            )
         if self.n_groups < 1:
-            raise UsageError(f"모둠 수가 올바르지 않습니다: {self.n_groups} (1 이상)")
+            raise UsageError(f"{self.unit} 수가 올바르지 않습니다: {self.n_groups} (1 이상)", field="groups")
+        if self.n_groups > self.n:
+            raise UsageError(
+                f"{self.unit} 수({self.n_groups})가 학생 수({self.n})보다 많아 빈 {self.unit}이 생깁니다",
+                field="groups",
+            )
         if self.min_size < 0 or self.max_size < self.min_size:
-            raise UsageError(f"모둠 크기 범위가 올바르지 않습니다: {self.min_size}~{self.max_size}")
+            raise UsageError(
+                f"{self.unit} 크기 범위가 올바르지 않습니다: {self.min_size}~{self.max_size}",
+                field="min_size",
+            )
 
 
 def _natural_key(text: str) -> tuple[object, ...]:
@@ -133,31 +162,32 @@ def size_plan(
     size: int | None = None,
     min_size: int | None = None,
     max_size: int | None = None,
+    unit: str = "모둠",
 ) -> tuple[int, int, int]:
-    """(number of groups, min size, max size) from the options a teacher gives.
+    """(number of groups, min size, max size) from what a teacher gives; errors name the field.
 
     `groups`: sizes differ by at most one. `size` K: ceil(total / K) groups of at most K (differ by at
     most one). `min_size`/`max_size`: explicit bounds; the number of groups is `groups` or
     ceil(total / max_size).
     """
     if groups is not None and size is not None:
-        raise UsageError("--groups 와 --size 는 함께 쓸 수 없습니다")
-    for name, v in (
-        ("--groups", groups),
-        ("--size", size),
-        ("--min-size", min_size),
-        ("--max-size", max_size),
-    ):
+        raise UsageError(f"{unit} 수와 {unit} 크기는 함께 줄 수 없습니다", field="size")
+    for name, v in (("groups", groups), ("size", size), ("min_size", min_size), ("max_size", max_size)):
         if v is not None and v < 1:
-            raise UsageError(f"{name}: 1 이상이어야 합니다 ({v})")
+            raise UsageError(f"1 이상이어야 합니다 ({v})", field=name)
     if total < 1:
-        raise UsageError("배정할 학생이 없습니다")
+        raise UsageError("배정할 학생이 없습니다", field="roster")
+    if groups is not None and groups > total:
+        raise UsageError(
+            f"{unit} 수({groups})가 학생 수({total})보다 많아 빈 {unit}이 생깁니다", field="groups"
+        )
     if min_size is not None or max_size is not None:
         if size is not None:
-            raise UsageError("--size 와 --min-size/--max-size 는 함께 쓸 수 없습니다")
+            raise UsageError(f"{unit} 크기는 최소·최대 크기와 함께 줄 수 없습니다", field="size")
         if groups is None and max_size is None:
             raise UsageError(
-                "--min-size 만으로는 모둠 수를 정할 수 없습니다: --groups 나 --max-size 를 주세요"
+                f"최소 크기만으로는 {unit} 수를 정할 수 없습니다: {unit} 수나 최대 크기를 주세요",
+                field="min_size",
             )
         g = groups if groups is not None else math.ceil(total / (max_size or 1))
         lo = 0 if min_size is None else min_size
@@ -170,50 +200,7 @@ def size_plan(
         g = math.ceil(total / size)
         lo, hi = split_sizes(total, g)
         return g, lo, hi
-    raise UsageError("--groups 나 --size (또는 --min-size/--max-size) 중 하나가 필요합니다")
-
-
-def parse_weighted(spec: str | Sequence[str] | None, option: str) -> dict[str, float]:
-    """'성별=2,MBTI,수준' -> {'성별': 2.0, 'MBTI': 1.0, '수준': 1.0}."""
-    if not spec:
-        return {}
-    parts = [spec] if isinstance(spec, str) else list(spec)
-    out: dict[str, float] = {}
-    for chunk in parts:
-        for item in re.split(r"[,，]", chunk):
-            item = item.strip()
-            if not item:
-                continue
-            name, _, weight = item.partition("=")
-            name = name.strip()
-            if not name:
-                raise UsageError(f"{option}: 열 이름이 비었습니다 ('{item}')")
-            try:
-                w = float(weight) if weight.strip() else 1.0
-            except ValueError as exc:
-                raise UsageError(f"{option}: 가중치는 숫자여야 합니다 ('{item}', 예: 성별=2)") from exc
-            if not (w > 0 and math.isfinite(w)):
-                raise UsageError(f"{option}: 가중치는 0보다 커야 합니다 ('{item}')")
-            out[name] = w
-    return out
-
-
-def parse_pairs(spec: str | Sequence[str] | None, option: str) -> list[tuple[str, str | None]]:
-    """'성별=여,특수학급' -> [('성별', '여'), ('특수학급', None)] (None: every value)."""
-    if not spec:
-        return []
-    parts = [spec] if isinstance(spec, str) else list(spec)
-    out: list[tuple[str, str | None]] = []
-    for chunk in parts:
-        for item in re.split(r"[,，]", chunk):
-            item = item.strip()
-            if not item:
-                continue
-            name, eq, value = item.partition("=")
-            if not name.strip():
-                raise UsageError(f"{option}: 열 이름이 비었습니다 ('{item}')")
-            out.append((name.strip(), value.strip() if eq else None))
-    return out
+    raise UsageError(f"{unit} 수나 {unit} 크기(또는 최소·최대 크기) 중 하나가 필요합니다", field="groups")
 
 
 def split_ids(text: str) -> list[str]:

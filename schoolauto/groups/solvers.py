@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import signal
@@ -13,11 +14,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pulp
 
-from ..errors import DependencyError, SolverError, UsageError
+from ..errors import DependencyError, SolverError
+from .backends import SOLVERS
+
+log = logging.getLogger("schoolauto.groups")
 
 # statuses: optimal (proven), feasible (a solution, optimality not proven), infeasible, unknown
 # (no solution found within the time limit)
@@ -31,8 +35,14 @@ class SolveOutcome:
     seconds: float
 
 
+# Called with (best objective, best bound) in model units while a solver runs; either may be None.
+SolverProgress = Callable[[float | None, float | None], None]
+PROGRESS_EVERY = 0.5  # seconds between progress reports
+
+
 class SolverBackend(Protocol):
     name: str
+    symmetry: str  # how the model should break group symmetry for this solver (ilp.build_model)
 
     def available(self) -> bool: ...
 
@@ -44,10 +54,68 @@ class SolverBackend(Protocol):
         threads: int,
         warm_start: bool,
         rel_gap: float | None = None,
+        deadline: float | None = None,
+        progress: SolverProgress | None = None,
     ) -> SolveOutcome: ...
 
 
+def _limit(time_limit: float | None, deadline: float | None) -> float | None:
+    """The tighter of a stage's time limit and the budget's deadline, in seconds from now."""
+    if deadline is None:
+        return time_limit
+    left = max(0.0, deadline - time.perf_counter())
+    return left if time_limit is None else min(time_limit, left)
+
+
 _NUM = r"(-?[0-9.]+(?:e[+-]?\d+)?)"
+
+
+_CBC_NODE = re.compile(r"best solution\s+" + _NUM + r", best possible\s+" + _NUM)
+_CBC_SOL = re.compile(r"Integer solution of\s+" + _NUM)
+_CBC_CONT = re.compile(r"Continuous objective value is\s+" + _NUM)
+
+
+def _cbc_progress(text: str) -> tuple[float | None, float | None] | None:
+    """(best objective, best bound) from the latest lines of a CBC log, or None."""
+    best: float | None = None
+    bound: float | None = None
+    for m in _CBC_SOL.finditer(text):
+        best = float(m.group(1))
+    for m in _CBC_CONT.finditer(text):
+        bound = float(m.group(1))
+    nodes = list(_CBC_NODE.finditer(text))
+    if nodes:
+        node = nodes[-1]
+        obj = float(node.group(1))
+        best = obj if obj < 1e49 else best
+        bound = float(node.group(2))
+    if best is None and bound is None:
+        return None
+    return best, bound
+
+
+def _wait(
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    stop: float | None,
+    grace: float,
+    progress: SolverProgress | None,
+) -> None:
+    """Wait for CBC, reporting progress from its log; TimeoutExpired `grace` seconds after `stop`."""
+    while True:
+        timeout = PROGRESS_EVERY
+        if stop is not None:
+            timeout = min(timeout, max(0.0, stop + grace - time.perf_counter()))
+        try:
+            proc.wait(timeout=timeout)
+            return
+        except subprocess.TimeoutExpired:
+            if stop is not None and time.perf_counter() >= stop + grace:
+                raise
+        if progress is not None:
+            found = _cbc_progress(log.read_text(encoding="utf-8", errors="replace"))
+            if found is not None:
+                progress(*found)
 
 
 class CbcBackend:
@@ -58,10 +126,11 @@ class CbcBackend:
     """
 
     name = "cbc"
+    symmetry = "order"
 
     def grace(self, time_limit: float) -> float:
-        """Seconds past the time limit before CBC is interrupted."""
-        return max(2.0, min(10.0, 0.1 * time_limit))
+        """Seconds past the time limit before CBC is interrupted (its own -sec check is coarse)."""
+        return max(0.3, min(1.0, 0.05 * time_limit))
 
     def available(self) -> bool:
         return bool(pulp.PULP_CBC_CMD(msg=False).available())
@@ -70,10 +139,11 @@ class CbcBackend:
         self,
         model: pulp.LpProblem,
         *,
-        time_limit: float | None,
+        stop_at: float | None,
         threads: int,
         warm_start: bool,
         rel_gap: float | None = None,
+        progress: SolverProgress | None = None,
     ) -> tuple[str, bool]:
         """Write the model, run CBC, read the solution into the model; (log text, killed?)."""
         cmd = pulp.PULP_CBC_CMD(msg=False)
@@ -87,8 +157,10 @@ class CbcBackend:
             if warm_start:
                 cmd.writesol(str(mst), model, vs, var_names, con_names)
                 args += ["-mips", str(mst)]
+            # Writing the model takes seconds on a big one: the limit counts from now.
+            time_limit = None if stop_at is None else max(0.0, stop_at - time.perf_counter())
             if time_limit is not None:
-                args += ["-sec", str(max(1, round(time_limit)))]
+                args += ["-sec", str(max(1, int(time_limit)))]
             if threads > 1:
                 args += ["-threads", str(threads)]
             if rel_gap is not None:
@@ -100,7 +172,8 @@ class CbcBackend:
                         args, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
                     )
                     try:
-                        proc.wait(timeout=None if time_limit is None else time_limit + self.grace(time_limit))
+                        stop = None if time_limit is None else time.perf_counter() + time_limit
+                        _wait(proc, log, stop, self.grace(time_limit or 0.0), progress)
                     except subprocess.TimeoutExpired:
                         killed = True
                         proc.send_signal(signal.SIGINT)
@@ -132,16 +205,27 @@ class CbcBackend:
         threads: int,
         warm_start: bool,
         rel_gap: float | None = None,
+        deadline: float | None = None,
+        progress: SolverProgress | None = None,
     ) -> SolveOutcome:
         start = time.perf_counter()
+        stop_at = (
+            None if time_limit is None and deadline is None else start + (_limit(time_limit, deadline) or 0.0)
+        )
         text, killed = self._run(
-            model, time_limit=time_limit, threads=threads, warm_start=warm_start, rel_gap=rel_gap
+            model,
+            stop_at=stop_at,
+            threads=threads,
+            warm_start=warm_start,
+            rel_gap=rel_gap,
+            progress=progress,
         )
         seconds = time.perf_counter() - start
         if killed:
             # CBC can spend far longer than its -sec limit before its first node (a large root LP);
-            # it was stopped from outside, so there is neither a solution nor a bound to report.
-            return SolveOutcome("unknown", None, None, seconds)
+            # it was stopped from outside, so there is no solution; the log may hold a bound.
+            last = _cbc_progress(text)
+            return SolveOutcome("unknown", None, None if last is None else last[1], seconds)
         result = re.search(r"Result - (.*)", text)
         result_text = result.group(1) if result else ""
         obj_m = re.search(r"Objective value:\s+" + _NUM, text)
@@ -180,9 +264,10 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 class HighsBackend:
-    """HiGHS in-process through highspy (`pip install 'schoolauto[highs]'`)."""
+    """HiGHS in-process through highspy (a normal dependency; the default solver)."""
 
     name = "highs"
+    symmetry = "pin"  # measured: HiGHS's own symmetry detection beats a fixed group order
 
     def available(self) -> bool:
         try:
@@ -199,20 +284,44 @@ class HighsBackend:
         threads: int,
         warm_start: bool,
         rel_gap: float | None = None,
+        deadline: float | None = None,
+        progress: SolverProgress | None = None,
     ) -> SolveOutcome:
         import highspy
 
-        solver = pulp.HiGHS(
+        start = time.perf_counter()
+        limit = _limit(time_limit, deadline)
+        stop_at = None if limit is None else start + limit
+        last_report = [start]
+        mip = int(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+
+        def on_interrupt(event: Any) -> None:
+            now = time.perf_counter()
+            if stop_at is not None and now >= stop_at:
+                event.interrupt()  # model building took part of the limit: stop on the wall clock
+                log.debug("HiGHS stopped on the wall clock (%.2f s past the limit)", now - stop_at)
+            if (
+                progress is not None
+                and now - last_report[0] >= PROGRESS_EVERY
+                and int(event.callback_type) == mip
+            ):
+                last_report[0] = now
+                out = event.data_out
+                primal = float(out.mip_primal_bound)
+                progress(primal if abs(primal) < 1e50 else None, float(out.mip_dual_bound))
+
+        solver = _Highs(
+            on_interrupt,
+            warm_start,
+            stop_at,
             msg=False,
-            timeLimit=time_limit,
+            timeLimit=limit,
             threads=threads,
-            warmStart=warm_start,
             gapRel=1e-9 if rel_gap is None else rel_gap,
             gapAbs=1e-9,
             random_seed=0,
             log_to_console=False,
         )
-        start = time.perf_counter()
         try:
             with _quiet_stdout():
                 model.solve(solver)
@@ -225,29 +334,83 @@ class HighsBackend:
         if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return SolveOutcome("infeasible", None, None, seconds)
         bound = float(info.mip_dual_bound)
+        bound_or_none = bound if abs(bound) < 1e50 else None
         if info.primal_solution_status != 2:  # 2: feasible
-            return SolveOutcome("unknown", None, bound, seconds)
+            return SolveOutcome("unknown", None, bound_or_none, seconds)
         objective = float(info.objective_function_value)
         if status == highspy.HighsModelStatus.kOptimal:
             return SolveOutcome("optimal", objective, objective, seconds)
-        return SolveOutcome("feasible", objective, bound, seconds)
+        return SolveOutcome("feasible", objective, bound_or_none, seconds)
 
 
-SOLVERS: dict[str, Callable[[], SolverBackend]] = {"cbc": CbcBackend, "highs": HighsBackend}
+_highs_threads: int | None = None  # the thread count HiGHS's process-wide pool was started with
 
 
-def get_solver(name: str) -> SolverBackend:
+def _highs_class() -> type:
+    class Highs(pulp.HiGHS):  # type: ignore[misc,valid-type]
+        """PuLP's HiGHS with an interrupt callback (progress, and stopping on the wall clock)."""
+
+        def __init__(
+            self, on_interrupt: Callable[[Any], None], warm_start: bool, stop_at: float | None, **kw: Any
+        ) -> None:
+            super().__init__(**kw)
+            self._on_interrupt = on_interrupt
+            self._warm_start = warm_start
+            self._stop_at = stop_at
+
+        def callSolver(self, lp: pulp.LpProblem) -> None:
+            global _highs_threads
+            h = lp.solverModel
+            if _highs_threads is not None and _highs_threads != self.threads:
+                # HiGHS keeps one thread pool per process: another thread count fails the solve
+                # at once unless the pool is reset (a web page runs jobs with different settings).
+                h.resetGlobalScheduler(True)
+            _highs_threads = self.threads
+            if self._stop_at is not None:
+                # Handing a big model over to HiGHS takes seconds: the limit counts from now.
+                h.setOptionValue("time_limit", max(0.01, self._stop_at - time.perf_counter()))
+            if self._warm_start:
+                # PuLP's in-process HiGHS ignores warm starts: hand HiGHS the starting values
+                # (a partial solution; HiGHS completes the continuous rest).
+                known = [(v.index, float(v.varValue)) for v in lp.variables() if v.varValue is not None]
+                if known:
+                    import numpy as np
+
+                    idx, vals = zip(*known, strict=True)
+                    h.setSolution(len(known), np.array(idx, dtype=np.int32), np.array(vals, dtype=np.float64))
+            # Only the MIP's interrupt points: a Python call on every simplex iteration costs more
+            # than it saves (HiGHS's own time limit, set above, covers the LP phases).
+            events = (h.cbMipInterrupt,)
+            for event in events:
+                event.subscribe(self._on_interrupt)
+            try:
+                h.run()
+            finally:
+                # highspy keeps callbacks beyond the model's life: an old one (with its old stop
+                # time) would interrupt the next solve at once.
+                for event in events:
+                    event.unsubscribe(self._on_interrupt)
+
+    return Highs
+
+
+def _Highs(on_interrupt: Callable[[Any], None], warm_start: bool, stop_at: float | None, **kw: Any) -> Any:
+    return _highs_class()(on_interrupt, warm_start, stop_at, **kw)
+
+
+def get_solver(name: str, *, field: str = "solver") -> SolverBackend:
     """The backend registered under `name`; a polite error when unknown or not installed."""
-    factory = SOLVERS.get(name.lower())
-    if factory is None:
-        raise UsageError(f"알 수 없는 풀이기입니다: {name} (가능한 값: {', '.join(SOLVERS)})")
-    backend = factory()
+    backend = SOLVERS.get(name.lower(), field=field)()
     if not backend.available():
         if backend.name == "highs":
             raise DependencyError(
-                "HiGHS 풀이기가 설치되어 있지 않습니다", hint="pip install 'schoolauto[highs]' 로 설치하세요"
+                "HiGHS 풀이기가 설치되어 있지 않습니다",
+                hint="pip install highspy 로 설치하세요",
+                field=field,
             )
         raise DependencyError(
-            f"{backend.name} 풀이기를 찾을 수 없습니다", hint="pip install --force-reinstall pulp"
+            f"{backend.name} 풀이기를 찾을 수 없습니다",
+            hint="PuLP 를 다시 설치하세요: pip install pulp",
+            field=field,
         )
     return backend

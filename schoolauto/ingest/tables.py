@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import re
+import sys
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -105,17 +107,21 @@ def _decrypt(data: bytes, path: Path, password: str | None) -> bytes:
             return data
         return data
     if not password:
+        # The command maps the field `password` to its own way of asking (a flag, a widget).
         raise PasswordError(
             "암호가 걸린 파일입니다",
             path=path,
-            hint="환경변수 SCHOOLAUTO_INPUT_PASSWORD 에 암호를 넣거나 --ask-password 로 입력하세요",
+            field="password",
+            hint="환경변수 SCHOOLAUTO_INPUT_PASSWORD 에 암호를 넣어 주세요",
         )
     out = io.BytesIO()
     try:
         office.load_key(password=password)
         office.decrypt(out)
     except (InvalidKeyError, DecryptionError) as exc:
-        raise PasswordError("암호가 맞지 않습니다", path=path, hint="암호를 확인하세요") from exc
+        raise PasswordError(
+            "암호가 맞지 않습니다", path=path, field="password", hint="암호를 확인하세요"
+        ) from exc
     except Exception as exc:
         raise InputFileError(f"암호를 풀 수 없는 파일입니다 ({type(exc).__name__})", path=path) from exc
     return out.getvalue()
@@ -177,24 +183,111 @@ class _HtmlTables(HTMLParser):
             self._cell.append(data)
 
 
+_CONVERT_HINT = "엑셀에서 'CSV UTF-8' 형식으로 다시 저장하세요"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'UTF-16LE'/'UTF-16BE' when every other byte of the start is mostly NUL (text saved as UTF-16)."""
+    head = data[:4096]
+    if len(head) < 4 or head.count(0) < len(head) // 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+        return "UTF-16LE"
+    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+        return "UTF-16BE"
+    return None
+
+
+def _japanese_share(text: str) -> float:
+    """Share of kana and CJK ideographs among the non-ASCII letters (half-width kana excluded:
+    Korean CP949 bytes read as CP932 turn into them)."""
+    letters = [ch for ch in text if ord(ch) > 0x7F and ch.isalpha()]
+    if not letters:
+        return 0.0
+    japanese = sum(1 for ch in letters if "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff")
+    return japanese / len(letters)
+
+
+def _looks_like_shift_jis(data: bytes, cp949_text: str | None) -> bool:
+    """Japanese text saved as Shift-JIS: it decodes as CP932 into kana and kanji, and as CP949 (if at all)
+    mostly into the rare Hangul of CP949's extension (real Korean files use KS X 1001's 2,350)."""
+    try:
+        sjis = data.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    if _japanese_share(sjis) < 0.6:
+        return False
+    if cp949_text is None:
+        return True
+    wide = [ch for ch in cp949_text if ord(ch) > 0x7F]
+    if not wide:
+        return False
+    rare = 0
+    for ch in wide:
+        code = ch.encode("cp949")
+        # KS X 1001 (EUC-KR) has both bytes in A1-FE; anything else is CP949's extension.
+        if len(code) != 2 or code[0] < 0xA1 or code[1] < 0xA1:
+            rare += 1
+    return rare / len(wide) > 0.25
+
+
 def _decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """Detect UTF-8 (with or without BOM), UTF-16 with BOM, or CP949/EUC-KR. Never guess silently."""
+    """Detect UTF-8 (with or without BOM), UTF-16 with BOM, or CP949/EUC-KR. Never guess silently.
+
+    UTF-16 without a BOM and Japanese Shift-JIS are recognised and refused by name, instead of
+    being read as CP949 into garbled column names.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         encodings = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]
     else:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            raise InputFileError(
+                f"{utf16}(BOM 없음) 인코딩으로 저장된 파일은 지원하지 않습니다",
+                path=path,
+                hint=_CONVERT_HINT,
+            )
         encodings = ["utf-8", "cp949"]
     for enc in encodings:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        if enc == "cp949" and _looks_like_shift_jis(data, text):
+            break
+        return text, enc
+    if encodings[-1] == "cp949" and _looks_like_shift_jis(data, _cp949_or_none(data)):
+        raise InputFileError(
+            "일본어(Shift-JIS) 인코딩으로 저장된 파일로 보입니다: 지원하지 않습니다",
+            path=path,
+            hint=_CONVERT_HINT,
+        )
     raise InputFileError(
         "글자 인코딩을 알 수 없습니다: UTF-8 도 CP949(EUC-KR)도 아닙니다",
         path=path,
-        hint="엑셀에서 'CSV UTF-8' 형식으로 다시 저장하세요",
+        hint=_CONVERT_HINT,
     )
+
+
+def _cp949_or_none(data: bytes) -> str | None:
+    try:
+        return data.decode("cp949")
+    except UnicodeDecodeError:
+        return None
+
+
+# A cell may be longer than the csv module's default limit (131,072 characters); no cell can be
+# longer than the file itself, so the limit only needs to cover the largest file read so far.
+_CSV_LIMIT_LOCK = threading.Lock()
+
+
+def _allow_fields_up_to(size: int) -> None:
+    with _CSV_LIMIT_LOCK:
+        if csv.field_size_limit() < size:
+            csv.field_size_limit(min(size, sys.maxsize))
 
 
 def _read_csv(text: str, path: Path, encoding: str) -> Sheet:
@@ -204,6 +297,7 @@ def _read_csv(text: str, path: Path, encoding: str) -> Sheet:
         delimiter = "\t"
     elif sample.count(";") > sample.count(",") and sample.count(";") > 2:
         delimiter = ";"
+    _allow_fields_up_to(len(text) + 1)
     try:
         rows = [
             [c.strip() for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

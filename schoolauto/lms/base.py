@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..errors import AuthError, ConfigError, SchoolautoError
+from ..errors import AuthError, ConfigError, SchoolautoError, UsageError
+from ..registry import Registry
 from .model import ClassData, Course
 
 
@@ -37,6 +38,8 @@ class Driver(abc.ABC):
     """
 
     name: ClassVar[str]
+    label: ClassVar[str] = ""  # shown in help: what the driver reads
+    option_keys: ClassVar[tuple[str, ...]] = ()  # driver-specific settings it understands
 
     def __init__(self, conn: Connection, secret: str | None) -> None:
         self.conn = conn
@@ -72,40 +75,74 @@ class Driver(abc.ABC):
 
 
 DriverFactory = Callable[[Connection, "str | None"], Driver]
-_REGISTRY: dict[str, type[Driver]] = {}
+
+# Every LMS driver by name. A new driver is one module with `@register_driver("name")` listed in
+# BUILTIN (or, from another package, an entry point in the group below), or one site profile
+# `drivers/<name>.toml` read by the browser driver.
+BUILTIN = (
+    "schoolauto.lms.kolibri",
+    "schoolauto.lms.moodle",
+    "schoolauto.lms.classroom",
+    "schoolauto.lms.browser",
+)
+ENTRY_POINT_GROUP = "schoolauto.lms_drivers"
+DRIVERS: Registry[type[Driver]] = Registry(
+    "LMS 드라이버", builtin=BUILTIN, entry_point_group=ENTRY_POINT_GROUP
+)
 
 
 def register_driver(name: str) -> Callable[[type[Driver]], type[Driver]]:
+    """Class decorator: register a Driver subclass under `name` (its `label` goes into help texts)."""
+
     def deco(cls: type[Driver]) -> type[Driver]:
         cls.name = name
-        _REGISTRY[name] = cls
-        return cls
+        return DRIVERS.register(name, cls, label=cls.label or name)
 
     return deco
 
 
-def _load_builtin() -> None:
-    from . import browser, classroom, kolibri, moodle  # noqa: F401 - registers the drivers
+def profile_names() -> list[str]:
+    """Site profiles (drivers/<name>.toml) the browser driver can read, by name."""
+    from .browser import profile_dirs
+
+    names: set[str] = set()
+    for d in profile_dirs():
+        if d.is_dir():
+            names.update(p.stem for p in d.glob("*.toml"))
+    return sorted(names)
 
 
 def driver_names() -> list[str]:
-    _load_builtin()
-    return sorted(_REGISTRY)
+    """Registered drivers, then site profiles that are not also a driver's name."""
+    names = DRIVERS.names()
+    return names + [p for p in profile_names() if p not in names]
 
 
-def get_driver_class(name: str) -> type[Driver]:
-    _load_builtin()
+def driver_help() -> str:
+    """'kolibri(Kolibri 0.19 (REST)), …' plus the site profiles, for help texts."""
+    profiles = [p for p in profile_names() if p not in DRIVERS]
+    extra = f"; 사이트 프로필(브라우저): {', '.join(profiles)}" if profiles else ""
+    return DRIVERS.help() + extra
+
+
+def driver_class(name: str) -> type[Driver]:
+    """The driver class called `name`; a site profile's name gives the browser driver."""
+    if name not in DRIVERS and name in profile_names():
+        return DRIVERS.get("browser", field="driver")
     try:
-        return _REGISTRY[name]
-    except KeyError:
+        return DRIVERS.get(name, field="driver")
+    except UsageError:
+        known = ", ".join(driver_names())
         raise ConfigError(
-            f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {', '.join(sorted(_REGISTRY))})"
+            f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {known})", field="driver"
         ) from None
 
 
+get_driver_class = driver_class  # older name
+
+
 def make_driver(conn: Connection, secret: str | None) -> Driver:
-    """The driver for a connection: `--via browser` uses the site-profile browser driver."""
-    name = "browser" if conn.via == "browser" else conn.driver
+    """The driver for a connection: `via = "browser"` uses the site-profile browser driver."""
     if conn.via not in ("api", "browser"):
-        raise ConfigError(f"--via 는 api 나 browser 여야 합니다 (받은 값: {conn.via})")
-    return get_driver_class(name)(conn, secret)
+        raise ConfigError(f"설정 via 는 api 나 browser 여야 합니다 (받은 값: {conn.via})", field="via")
+    return driver_class("browser" if conn.via == "browser" else conn.driver)(conn, secret)

@@ -10,6 +10,7 @@ downloaded: Selenium Manager is switched off).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import queue
@@ -26,7 +27,7 @@ from typing import Any
 
 from ..errors import AuthError, ConfigError, DependencyError, LmsError, SchoolautoError
 from .base import Connection, Driver, register_driver
-from .model import Assignment, ClassData, Course, Status, Student, StudentStatus
+from .model import Assignment, ClassData, Course, Learner, Status, StudentStatus
 
 log = logging.getLogger(__name__)
 
@@ -136,11 +137,14 @@ def _text(s: str) -> str:
 class BrowserDriver(Driver):
     """Reads classes and statuses from web pages with headless Chromium, as the profile describes."""
 
+    label = "사이트 프로필로 실제 브라우저 (drivers/*.toml)"
+
     def __init__(self, conn: Connection, secret: str | None) -> None:
         super().__init__(conn, secret)
         self.profile = load_profile(conn.profile or conn.driver)
         self.base = conn.url.rstrip("/")
-        self.wait_seconds = float(self.profile.get("wait_seconds", 20))
+        # A busy machine may need longer: the connection's `wait_seconds` wins over the profile's.
+        self.wait_seconds = float(conn.options.get("wait_seconds", self.profile.get("wait_seconds", 20)))
         self._driver: Any = None
         self._tmp: str | None = None
 
@@ -260,6 +264,7 @@ class BrowserDriver(Driver):
     def login(self) -> None:
         spec = self.profile["login"]
         self._open(spec["url"])
+        self._check_site(spec)
         values = {"{username}": self.conn.username or "", "{password}": self.secret or ""}
         from selenium.webdriver.common.keys import Keys
 
@@ -291,6 +296,26 @@ class BrowserDriver(Driver):
                 f"{self.conn.url} 로그인 실패: 아이디나 비밀번호가 틀렸습니다",
                 hint="설정의 username 과 비밀번호 환경변수/키링 값을 확인하세요",
             )
+
+    def _check_site(self, spec: dict[str, Any]) -> None:
+        """Stop within seconds when the address is not the profile's LMS (`identify`, a CSS selector
+        present in the login page's own HTML), instead of waiting for a login field that never comes."""
+        identify = spec.get("identify")
+        if not identify:
+            return
+        deadline = time.monotonic() + float(spec.get("identify_seconds", 2))
+        while time.monotonic() < deadline:
+            try:
+                if self._count(identify):
+                    return
+            except Exception:  # noqa: BLE001 - a page still loading
+                pass
+            time.sleep(0.1)
+        site = self.profile.get("site") or self.profile.get("name") or "LMS"
+        raise LmsError(
+            f"{site} 로그인 화면이 아닙니다: {self.base}",
+            hint="설정의 url 이 이 사이트 프로필의 LMS 주소인지 확인하세요",
+        )
 
     def _links(self, url: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
         """(id, text) of the item links on a list page, once the list has loaded."""
@@ -388,9 +413,21 @@ class BrowserDriver(Driver):
                     assigned.append(name)
                     statuses[(aid, name)] = StudentStatus(status)
                 assignments.append(
-                    Assignment(id=aid, title=title, kind=spec["kind"], due=due, student_ids=tuple(assigned))
+                    Assignment(
+                        id=aid,
+                        title=title,
+                        kind=spec["kind"],
+                        due=due,
+                        student_ids=tuple(assigned),
+                        listed=True,
+                    )
                 )
-        students = [Student(id=n, name=n, username=None) for n in sorted(names)]
+        # Pages list whom each piece of work is for, not how it was given; work listing everyone
+        # seen in the class is the class's.
+        assignments = [
+            dataclasses.replace(a, everyone=True) if set(a.student_ids) == names else a for a in assignments
+        ]
+        students = [Learner(id=n, name=n, username=None) for n in sorted(names)]
         return ClassData(course=course, students=students, assignments=assignments, statuses=statuses)
 
     def _status_page(

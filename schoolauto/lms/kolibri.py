@@ -15,7 +15,7 @@ import requests
 from ..errors import AuthError, LmsError
 from .base import Driver, register_driver
 from .http import HttpClient
-from .model import Assignment, ClassData, Course, Group, Status, Student, StudentStatus
+from .model import Assignment, ClassData, Course, Group, Learner, Status, StudentStatus
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ def _parse_time(value: Any) -> datetime | None:
 @register_driver("kolibri")
 class KolibriDriver(Driver):
     """Kolibri coach reports via `requests`; logs in as a coach or admin of a facility."""
+
+    label = "Kolibri 0.19 (REST)"
+    option_keys = ("facility",)
 
     def __init__(self, conn: Any, secret: str | None) -> None:
         super().__init__(conn, secret)
@@ -134,29 +137,23 @@ class KolibriDriver(Driver):
 
     @staticmethod
     def parse_summary(course: Course, data: dict[str, Any]) -> ClassData:
-        students = [Student(id=u["id"], name=u["name"], username=u.get("username")) for u in data["learners"]]
+        students = [Learner(id=u["id"], name=u["name"], username=u.get("username")) for u in data["learners"]]
         students.sort(key=lambda s: (s.username or "", s.name))
         groups = [
             Group(id=g["id"], name=g["name"], member_ids=tuple(g["member_ids"])) for g in data["groups"]
         ]
-        adhoc = {g["id"]: tuple(g["member_ids"]) for g in data.get("adhoclearners", [])}
+        group_ids = {g.id for g in groups}
+        adhoc = {g["id"]: tuple(g["member_ids"]) for g in data.get("adhoclearners") or []}
         assignments: list[Assignment] = []
         statuses: dict[tuple[str, str], StudentStatus] = {}
 
-        def targets(assigned: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-            if course.id in assigned:
-                return (), ()
-            gids = tuple(g for g in assigned if g not in adhoc)
-            sids = tuple(s for g in assigned if g in adhoc for s in adhoc[g])
-            return gids, sids
+        def targets(item: dict[str, Any]) -> dict[str, Any]:
+            return KolibriDriver.targets(course.id, item, group_ids, adhoc)
 
         exams = [e for e in data["exams"] if not e.get("draft") and (e.get("active") or e.get("archive"))]
         exams.sort(key=lambda e: (e.get("date_created") or "", e["title"]))
         for e in exams:
-            gids, sids = targets(list(e.get("assignments", [])))
-            assignments.append(
-                Assignment(id=e["id"], title=e["title"], kind="quiz", group_ids=gids, student_ids=sids)
-            )
+            assignments.append(Assignment(id=e["id"], title=e["title"], kind="quiz", **targets(e)))
         for st in data["exam_learner_status"]:
             status = _STATUS.get(st["status"], Status.STARTED)
             statuses[(st["exam_id"], st["learner_id"])] = StudentStatus(status)
@@ -167,10 +164,7 @@ class KolibriDriver(Driver):
             (c["learner_id"], c["content_id"]): c["status"] for c in data["content_learner_status"]
         }
         for lesson in lessons:
-            gids, sids = targets(list(lesson.get("assignments", [])))
-            a = Assignment(
-                id=lesson["id"], title=lesson["title"], kind="lesson", group_ids=gids, student_ids=sids
-            )
+            a = Assignment(id=lesson["id"], title=lesson["title"], kind="lesson", **targets(lesson))
             assignments.append(a)
             content_ids = [r["content_id"] for r in lesson.get("resources") or []]
             if not content_ids:
@@ -184,6 +178,38 @@ class KolibriDriver(Driver):
         return ClassData(
             course=course, students=students, groups=groups, assignments=assignments, statuses=statuses
         )
+
+    @staticmethod
+    def targets(
+        class_id: str, item: dict[str, Any], group_ids: set[str], adhoc: dict[str, tuple[str, ...]]
+    ) -> dict[str, Any]:
+        """Whom a quiz or lesson is for, read from the fields that carry it (never guessed).
+
+        Kolibri 0.19 lists the collections a piece of work is assigned to in `assignments` (the
+        class, learner groups) and the learners it is given to one by one in `learner_ids` (the
+        active members of its ad hoc group, whose collection it leaves out of `assignments`).
+        `assignments: []` with learners in `learner_ids` is work for those learners only. Older
+        servers that leave an ad hoc group's id in `assignments` are read through `adhoclearners`.
+        """
+        if not isinstance(item.get("assignments"), list):
+            raise KeyError(f"'{item.get('title')}' 에 assignments 가 없습니다")
+        collections = [str(c) for c in item["assignments"]]
+        learners: list[str] = [str(x) for x in item.get("learner_ids") or []]
+        groups: list[str] = []
+        for c in collections:
+            if c == class_id:
+                continue
+            if c in adhoc:
+                learners.extend(adhoc[c])
+            elif c in group_ids:
+                groups.append(c)
+            else:
+                log.debug("work assigned to a collection that is not in the class summary")
+        return {
+            "everyone": class_id in collections,
+            "group_ids": tuple(dict.fromkeys(groups)),
+            "student_ids": tuple(dict.fromkeys(learners)),
+        }
 
     def close(self) -> None:
         self.http.close()

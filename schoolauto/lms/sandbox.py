@@ -39,9 +39,14 @@ import requests
 from ..errors import DependencyError, LmsError
 
 KOLIBRI_VERSION = "0.19.5"
-SANDBOX_FORMAT = "2"  # bump when seeding changes, so cached sandboxes are rebuilt
-SETUP_HINT = "scripts/setup-lms-test-env.sh 를 먼저 실행하세요"
+SANDBOX_FORMAT = "5"  # bump when seeding changes, so cached sandboxes are rebuilt
 REPO = Path(__file__).resolve().parents[2]
+IN_CHECKOUT = (REPO / "pyproject.toml").exists() and (REPO / "scripts").is_dir()
+SETUP_HINT = (
+    "scripts/setup-lms-test-env.sh 를 먼저 실행하세요"
+    if IN_CHECKOUT
+    else "시험용 Kolibri 설치를 요청하거나(docs/lms.md 의 '시험용 Kolibri') SCHOOLAUTO_KOLIBRI 에 kolibri 실행 파일을 적으세요"
+)
 
 ADMIN = ("admin", "admin-pass-1234")
 COACH = ("coach", "coach-pass-1234")
@@ -53,13 +58,50 @@ SUBMIT_SHARE = 0.55
 STARTED_SHARE = 0.2
 
 
+def _bin(venv: Path, name: str) -> Path:
+    return venv / ("Scripts" if os.name == "nt" else "bin") / (f"{name}.exe" if os.name == "nt" else name)
+
+
+def user_kolibri_venv() -> Path:
+    """Where `install_kolibri` puts Kolibri for an installed (non-checkout) user."""
+    from .config import state_dir
+
+    return state_dir() / "kolibri-venv"
+
+
 def find_kolibri() -> Path:
-    """The `kolibri` executable: $SCHOOLAUTO_KOLIBRI, else `.venv-kolibri/bin/kolibri` in the checkout."""
+    """The `kolibri` executable: $SCHOOLAUTO_KOLIBRI, else the checkout's `.venv-kolibri`, else the user's."""
     env = os.environ.get("SCHOOLAUTO_KOLIBRI")
-    path = Path(env) if env else REPO / ".venv-kolibri" / "bin" / "kolibri"
+    if env:
+        path = Path(env)
+    else:
+        candidates = [_bin(REPO / ".venv-kolibri", "kolibri")] if IN_CHECKOUT else []
+        candidates.append(_bin(user_kolibri_venv(), "kolibri"))
+        path = next((c for c in candidates if c.exists()), candidates[0])
     if not path.exists():
-        raise DependencyError(f"Kolibri 실행 파일이 없습니다: {path}", hint=SETUP_HINT)
+        raise DependencyError(f"Kolibri {KOLIBRI_VERSION} 실행 파일이 없습니다: {path}", hint=SETUP_HINT)
     return path
+
+
+def install_kolibri(venv: Path | None = None) -> Path:
+    """Kolibri (pinned) in its own virtual environment under the user's state folder; pip shows progress."""
+    import sys
+
+    venv = venv or user_kolibri_venv()
+    kolibri = _bin(venv, "kolibri")
+    if kolibri.exists():
+        return kolibri
+    print(f"Kolibri {KOLIBRI_VERSION} 를 {venv} 에 설치합니다 (몇 분 걸립니다)…", flush=True)
+    steps = [
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(_bin(venv, "python")), "-m", "pip", "install", f"kolibri=={KOLIBRI_VERSION}"],
+    ]
+    for cmd in steps:
+        if subprocess.run(cmd, check=False).returncode != 0:
+            raise DependencyError(
+                f"Kolibri 설치에 실패했습니다 (명령: {' '.join(cmd[-3:])})", hint="인터넷 연결을 확인하세요"
+            )
+    return kolibri
 
 
 def free_ports(n: int) -> list[int]:
@@ -193,6 +235,7 @@ class SandboxSpec:
     quizzes: int = 3
     lesson: bool = True
     unopened: bool = True  # also a quiz not yet started by the coach and a draft (neither is due work)
+    modes: bool = True  # every other way of assigning work and of joining or leaving (see `_seed`)
     seed: int = 20261129
 
     def key(self) -> str:
@@ -363,117 +406,229 @@ class _Client:
         return r.json() if r.content else None
 
 
+@dataclass
+class _Members:
+    """A seeded class's membership: at first, and once learners joined (`late`) and left (`gone`)."""
+
+    users: list[str]
+    groups: dict[str, list[str]]
+    late: dict[str, list[str]]  # username -> groups joined besides the class
+    gone: set[str] = field(default_factory=set)
+
+    def at_creation(self, targets: dict[str, Any]) -> list[str]:
+        """Usernames the work is for when it is created (before anyone joins or leaves)."""
+        chosen: set[str] = set(self.users) if targets.get("class") else set()
+        for g in targets.get("groups", []):
+            chosen.update(self.groups[g])
+        chosen.update(targets.get("learners", []))
+        return [u for u in self.users if u in chosen]
+
+    def now(self, targets: dict[str, Any]) -> list[str]:
+        """Usernames the work is for once every membership change is done, in class order."""
+        chosen = set(self.at_creation(targets))
+        if targets.get("class"):
+            chosen.update(self.late)
+        for g in targets.get("groups", []):
+            chosen.update(u for u, gs in self.late.items() if g in gs)
+        return [u for u in [*self.users, *self.late] if u in chosen and u not in self.gone]
+
+
+def _rolled(rng: random.Random, submit: float, started: float) -> str:
+    roll = rng.random()
+    return "submitted" if roll < submit else "started" if roll < submit + started else "not_started"
+
+
 def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng: random.Random) -> dict:
+    """Groups, quizzes and lessons in every way Kolibri assigns work, then learners act; returns the truth.
+
+    Assignment modes (with `spec.modes`): whole class, one group, two overlapping groups (a learner
+    in both gets the work once), a group plus individual learners, individual learners only (Kolibri's
+    ad hoc group: `assignments: []` and `learner_ids`), for quizzes and lessons; an ended quiz, a
+    quiz not started by the coach, a draft and a lesson hidden from learners (none of them due); a
+    learner who joined the class and one who joined a group after the work was assigned; a learner
+    removed from the class and one deactivated (deleted) after they had worked. The truth is who is
+    assigned *now* (Kolibri's own rule: assignments are to collections, resolved by membership).
+    """
     facility = requests.get(f"{base}/api/public/v1/facility/", timeout=10).json()[0]["id"]
     admin = _Client(base, *ADMIN, facility)
     classrooms = {c["name"]: c["id"] for c in admin.call("GET", "/api/auth/classroom/")}
     truth: dict[str, Any] = {"classes": []}
     plan: dict[str, list[tuple[str, str, str, dict]]] = {}  # username -> [(kind, id, status, extra)]
+    passwords = {m["username"]: m["password"] for ls in roster.values() for m in ls}
     questions = [
         {"exercise_id": ex["id"], "question_id": q, "title": ex["title"], "counter_in_exercise": n + 1}
         for ex in exercises
         for n, q in enumerate(ex["items"][:2])
     ]
-    for cname, learners in roster.items():
+    finish: list[tuple[str, str, Any]] = []  # after the learners acted: (action, class id, arg)
+    for c_index, (cname, learners) in enumerate(roster.items()):
         cid = classrooms[cname]
         summary = admin.call("GET", f"/coach/api/classsummary/{cid}/")
         ids = {u["username"]: u["id"] for u in summary["learners"]}
         half = len(learners) // 2
-        groups = {"1모둠": learners[:half], "2모둠": learners[half:]}
+        groups: dict[str, list[dict[str, str]]] = {"1모둠": learners[:half], "2모둠": learners[half:]}
+        if spec.modes:
+            groups["3모둠"] = learners[half - 5 : half + 5]  # overlaps both: five learners in two groups
         group_ids = {}
-        for gname, members in groups.items():
+        for gname, group_members in groups.items():
             g = admin.call("POST", "/api/auth/learnergroup/", json={"name": gname, "parent": cid})
             group_ids[gname] = g["id"]
             admin.call(
                 "POST",
                 "/api/auth/membership/",
-                json=[{"user": ids[m["username"]], "collection": g["id"]} for m in members],
+                json=[{"user": ids[m["username"]], "collection": g["id"]} for m in group_members],
             )
-        ctruth: dict[str, Any] = {"name": cname, "assignments": []}
+        users = [m["username"] for m in learners]
+        # Who changes membership after the work is assigned (by position in the class).
+        leaver = users[-1] if spec.modes else None  # removed from the class
+        deleted = users[-2] if spec.modes else None  # deactivated (deleted) in the facility
+        late: dict[str, list[str]] = {}  # new username -> groups joined (besides the class)
+        if spec.modes:
+            late = {f"s{c_index + 1:02d}n1": [], f"s{c_index + 1:02d}n2": ["1모둠"]}
+        # (title, kind, targets, state): targets = {"class": bool, "groups": [...], "learners": [...]}
+        work: list[tuple[str, str, dict[str, Any], str]] = []
         for q in range(spec.quizzes):
             to_group = q == spec.quizzes - 1 and spec.quizzes > 1
-            assigned = groups["1모둠"] if to_group else learners
             title = f"{q + 1}차 형성평가" + (" (1모둠)" if to_group else "")
-            exam = admin.call(
-                "POST",
-                "/api/exams/exam/",
-                json={
-                    "title": title,
-                    "collection": cid,
-                    "assignments": [group_ids["1모둠"] if to_group else cid],
-                    "question_sources": [{"section_title": "", "questions": questions}],
-                    "learners_see_fixed_order": True,
-                    "draft": False,
-                    "active": True,
-                },
-            )
-            statuses = {}
-            for m in assigned:
-                roll = rng.random()
-                status = (
-                    "submitted"
-                    if roll < SUBMIT_SHARE
-                    else "started"
-                    if roll < SUBMIT_SHARE + STARTED_SHARE
-                    else "not_started"
-                )
-                statuses[m["username"]] = status
-                plan.setdefault(m["username"], []).append(
-                    ("quiz", exam["id"], status, {"questions": questions})
-                )
-            ctruth["assignments"].append(
-                {"title": title, "kind": "quiz", "id": exam["id"], "group": "1모둠" if to_group else None,
-                 "statuses": statuses}
-            )  # fmt: skip
+            work.append((title, "quiz", {"groups": ["1모둠"]} if to_group else {"class": True}, "active"))
+        if spec.modes:
+            pick = [users[i] for i in (0, 3, 7, 16, 21)] + [deleted, leaver]
+            work += [
+                ("개별 퀴즈", "quiz", {"learners": pick}, "active"),
+                (
+                    "2모둠+개별 퀴즈",
+                    "quiz",
+                    {"groups": ["2모둠"], "learners": [users[2], users[4]]},
+                    "active",
+                ),
+                ("1·3모둠 퀴즈", "quiz", {"groups": ["1모둠", "3모둠"]}, "active"),
+                ("끝난 퀴즈", "quiz", {"class": True}, "ended"),
+            ]
         if spec.unopened:
-            for title, draft in (("다음 주 퀴즈 (아직 안 엶)", False), ("초안 퀴즈", True)):
-                admin.call(
-                    "POST",
-                    "/api/exams/exam/",
-                    json={
-                        "title": title,
-                        "collection": cid,
-                        "assignments": [cid],
-                        "question_sources": [{"section_title": "", "questions": questions}],
-                        "learners_see_fixed_order": True,
-                        "draft": draft,
-                        **({} if draft else {"active": False}),
-                    },
-                )
+            work += [
+                ("다음 주 퀴즈 (아직 안 엶)", "quiz", {"class": True}, "inactive"),
+                ("초안 퀴즈", "quiz", {"class": True}, "draft"),
+            ]
         if spec.lesson:
-            ex = exercises[0]
-            title = "1단원 복습"
-            lesson = admin.call(
-                "POST",
-                "/api/lessons/lesson/",
-                json={
-                    "title": title,
-                    "collection": cid,
-                    "assignments": [cid],
-                    "resources": [
+            work.append(("1단원 복습", "lesson", {"class": True}, "active"))
+        if spec.modes:
+            work += [
+                ("개별 레슨", "lesson", {"learners": [users[1], users[5], users[25], deleted]}, "active"),
+                ("2모둠 레슨", "lesson", {"groups": ["2모둠"]}, "active"),
+                ("숨긴 레슨", "lesson", {"class": True}, "hidden"),  # not visible to learners
+            ]
+
+        members = _Members(users, {g: [m["username"] for m in ms] for g, ms in groups.items()}, late)
+        members.gone = {u for u in (leaver, deleted) if u}
+        ctruth: dict[str, Any] = {"name": cname, "assignments": []}
+        for title, kind, targets, state in work:
+            body: dict[str, Any] = {
+                "title": title,
+                "collection": cid,
+                "assignments": ([cid] if targets.get("class") else [])
+                + [group_ids[g] for g in targets.get("groups", [])],
+                "learner_ids": [ids[u] for u in targets.get("learners", [])],
+            }
+            if kind == "quiz":
+                body.update(
+                    question_sources=[{"section_title": "", "questions": questions}],
+                    learners_see_fixed_order=True,
+                    draft=state == "draft",
+                )
+                if state != "draft":
+                    body["active"] = state != "inactive"
+                obj = admin.call("POST", "/api/exams/exam/", json=body)
+                extra: dict[str, Any] = {"questions": questions}
+            else:
+                # Kolibri keeps progress per resource, not per lesson: each lesson gets its own.
+                ex = exercises[
+                    sum(1 for w in ctruth["assignments"] if w["kind"] == "lesson") % len(exercises)
+                ]
+                body.update(
+                    resources=[
                         {"content_id": ex["content_id"], "channel_id": CHANNEL_ID, "contentnode_id": ex["id"]}
                     ],
-                    "active": True,
-                    "created_by": admin.user_id,
-                },
-            )
-            statuses = {}
-            for m in learners:
-                roll = rng.random()
-                status = "submitted" if roll < 0.5 else "started" if roll < 0.7 else "not_started"
-                statuses[m["username"]] = status
-                plan.setdefault(m["username"], []).append(("lesson", lesson["id"], status, {"exercise": ex}))
+                    active=state != "hidden",
+                    created_by=admin.user_id,
+                )
+                obj = admin.call("POST", "/api/lessons/lesson/", json=body)
+                extra = {"exercise": ex}
+            if state in ("inactive", "draft", "hidden"):
+                ctruth.setdefault("not_due", []).append(title)
+                continue  # not due work: never in a report
+            if state == "ended":
+                finish.append(("end_quiz", cid, obj["id"]))
+            share = (SUBMIT_SHARE, STARTED_SHARE) if kind == "quiz" else (0.5, 0.2)
+            rolled = {u: _rolled(rng, *share) for u in members.at_creation(targets)}
+            for u in late:
+                rolled[u] = "not_started"  # joined late: has not begun anything
+            if late and title.startswith("1차"):
+                rolled[next(iter(late))] = "submitted"  # ... except one who caught up
+            for gone_user in (leaver, deleted):
+                if gone_user and gone_user in rolled:
+                    rolled[gone_user] = "started"  # their logs stay in Kolibri; they must not count
+            for u, status in rolled.items():
+                if status != "not_started":
+                    plan.setdefault(u, []).append((kind, obj["id"], status, extra))
+            assigned = members.now(targets)
+            if state == "ended":  # ending a quiz submits every attempt still open (Kolibri 0.19)
+                rolled = {u: "submitted" if st == "started" else st for u, st in rolled.items()}
             ctruth["assignments"].append(
-                {"title": title, "kind": "lesson", "id": lesson["id"], "group": None, "statuses": statuses}
+                {
+                    "title": title,
+                    "kind": kind,
+                    "id": obj["id"],
+                    "group": ", ".join(targets.get("groups", [])) or None,
+                    "mode": "class"
+                    if targets.get("class")
+                    else "groups+learners"
+                    if targets.get("groups") and targets.get("learners")
+                    else "groups"
+                    if targets.get("groups")
+                    else "learners",
+                    "ended": state == "ended",
+                    "statuses": {u: rolled.get(u, "not_started") for u in assigned},
+                }
             )
+        # Learners who join after the work was assigned.
+        names = _korean_names(random.Random(spec.seed + 1000 + c_index), len(learners) + len(late))
+        fresh = [n for n in names if n not in {m["name"] for m in learners}]
+        joined: list[dict[str, str]] = []
+        for (username, gnames), name in zip(late.items(), fresh, strict=False):
+            password = f"pw-{username}"
+            user = admin.call(
+                "POST",
+                "/api/auth/facilityuser/",
+                json={"username": username, "password": password, "full_name": name, "facility": facility},
+            )
+            admin.call("POST", "/api/auth/membership/", json={"user": user["id"], "collection": cid})
+            for g in gnames:  # a group's members must be in the class first
+                admin.call(
+                    "POST", "/api/auth/membership/", json={"user": user["id"], "collection": group_ids[g]}
+                )
+            passwords[username] = password
+            joined.append({"username": username, "name": name})
+        if leaver:
+            finish.append(("leave_class", cid, ids[leaver]))
+        if deleted:
+            finish.append(("delete_user", cid, ids[deleted]))
         ctruth["id"] = cid
-        ctruth["learners"] = [{"username": m["username"], "name": m["name"]} for m in learners]
+        gone = {leaver, deleted}
+        ctruth["learners"] = [
+            {"username": m["username"], "name": m["name"]} for m in learners if m["username"] not in gone
+        ] + joined
+        ctruth["left"] = [
+            {"username": m["username"], "name": m["name"]} for m in learners if m["username"] in gone
+        ]
+        ctruth["groups"] = {
+            g: [m["username"] for m in ms if m["username"] not in gone]
+            + [u for u, gs in late.items() if g in gs]
+            for g, ms in groups.items()
+        }
         truth["classes"].append(ctruth)
 
-    passwords = {m["username"]: m["password"] for ls in roster.values() for m in ls}
-
     def act(username: str) -> None:
-        work = [w for w in plan.get(username, []) if w[2] != "not_started"]
+        work = plan.get(username, [])
         if not work:
             return
         me = _Client(base, username, passwords[username], facility)
@@ -482,6 +637,15 @@ def _seed(base: str, spec: SandboxSpec, roster: dict, exercises: list[dict], rng
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(act, sorted(plan)))
+    for action, _cid, arg in finish:
+        if action == "end_quiz":
+            admin.call("PATCH", f"/api/exams/exam/{arg}/", json={"archive": True})
+        elif action == "leave_class":
+            rows = admin.call("GET", "/api/auth/membership/", params={"user": arg, "collection": _cid})
+            for row in rows:
+                admin.call("DELETE", f"/api/auth/membership/{row['id']}/")
+        elif action == "delete_user":
+            admin.call("DELETE", f"/api/auth/facilityuser/{arg}/")
     return truth
 
 
@@ -564,7 +728,7 @@ def default_cache_dir() -> Path:
     env = os.environ.get("SCHOOLAUTO_KOLIBRI_CACHE")
     if env:
         return Path(env)
-    if (REPO / "pyproject.toml").exists():
+    if IN_CHECKOUT:
         return REPO / ".kolibri-test"
     from .config import state_dir
 
@@ -603,36 +767,27 @@ def running_sandbox(target: Path, spec: SandboxSpec | None = None) -> Iterator[t
         yield server, sandbox
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run a seeded local Kolibri to try `schoolauto lms` on: python -m schoolauto.lms.sandbox"""
-    import argparse
-    import tempfile
-
-    p = argparse.ArgumentParser(
-        prog="python -m schoolauto.lms.sandbox", description="시험용 Kolibri 를 띄웁니다"
-    )
-    p.add_argument("--classes", type=int, default=2)
-    p.add_argument("--learners", type=int, default=30)
-    p.add_argument("--quizzes", type=int, default=3)
-    args = p.parse_args(argv)
-    spec = SandboxSpec(classes=args.classes, learners=args.learners, quizzes=args.quizzes)
+def serve(spec: SandboxSpec, *, ready: Any = print) -> None:
+    """Run a seeded Kolibri until interrupted (SIGTERM or Ctrl+C); `ready(url)` is called once it answers."""
 
     def stop(*_: object) -> None:
         raise KeyboardInterrupt  # so that Kolibri is stopped and the temporary home removed
 
+    import tempfile
+
     signal.signal(signal.SIGTERM, stop)
     with tempfile.TemporaryDirectory() as tmp, running_sandbox(Path(tmp) / "home", spec) as (server, _sb):
-        print(f"Kolibri: {server.url}  (코치 {COACH[0]} / {COACH[1]}, 관리자 {ADMIN[0]} / {ADMIN[1]})")
-        print(f"예: SCHOOLAUTO_LMS_PASSWORD={COACH[1]} schoolauto lms missing --driver kolibri "
-              f"--url {server.url} --username {COACH[0]} --out 미제출.xlsx")  # fmt: skip
-        print("끝내려면 Ctrl+C")
+        ready(server.url)
         try:
             while server.proc is not None and server.proc.poll() is None:
                 time.sleep(1)
         except KeyboardInterrupt:
             pass
-    return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+if __name__ == "__main__":  # pragma: no cover - `python -m schoolauto.lms.sandbox` = `schoolauto lms sandbox`
+    import sys
+
+    from ..cli import main
+
+    raise SystemExit(main(["lms", "sandbox", *sys.argv[1:]]))

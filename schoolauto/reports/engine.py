@@ -8,6 +8,7 @@ import io
 import math
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -23,13 +25,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import ReportError
-from ..fileio import FORMULA_PREFIXES, check_writable, write_bytes_atomic
+from ..fileio import check_writable, write_bytes_atomic
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)\s*\}\}")
 _TABLE_CELL = re.compile(r"^\{\{\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*\}\}$")
 _GRID_CELL = re.compile(r"^\{\{\s*([A-Za-z_]\w*):grid\s*\}\}$")
-# Excel refuses these control characters in cell text.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Excel refuses these control characters in cell text; XML has no place for lone surrogates
+# or U+FFFE/U+FFFF (openpyxl would stop with an English error on them).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 HIGHLIGHT_FONT = InlineFont(color="FFC00000", b=True)
 
@@ -99,9 +102,21 @@ def diff_rich_text(text: str, other: str) -> CellRichText | str:
 LINE_HEIGHT_PT = 14.5
 
 
+_CHAR_WIDTHS: dict[str, float] = {}
+
+
+def _char_width(ch: str) -> float:
+    w = 1.7 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+    _CHAR_WIDTHS[ch] = w
+    return w
+
+
 def _display_width(text: str) -> float:
     """Width in Excel's character units: Hangul, CJK and full-width forms are about 1.7 digits wide."""
-    return sum(1.7 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+    if text.isascii():
+        return float(len(text))
+    widths = _CHAR_WIDTHS
+    return sum(widths.get(ch) or _char_width(ch) for ch in text)
 
 
 def _wrapped_lines(value: Any, column_width: float) -> int:
@@ -110,7 +125,12 @@ def _wrapped_lines(value: Any, column_width: float) -> int:
         return 1
     text = str(value.value if isinstance(value, Cell) else value)
     usable = max(column_width, 1.0)
-    return sum(max(1, math.ceil(_display_width(line) / usable)) for line in text.split("\n"))
+    # No character is wider than 1.7: a line that short fits without measuring it.
+    fits = (usable - 1e-6) / 1.7
+    return sum(
+        1 if len(line) <= fits else max(1, math.ceil(_display_width(line) / usable))
+        for line in text.split("\n")
+    )
 
 
 def _set_value(cell: XlCell, value: Any) -> None:
@@ -122,12 +142,20 @@ def _set_value(cell: XlCell, value: Any) -> None:
         cell.value = value
     elif isinstance(value, str):
         value = safe_text(value)
-        cell.value = value
-        if value.startswith(FORMULA_PREFIXES):
+        if value in ERROR_CODES:
+            cell.value = value  # openpyxl's own typing ('#N/A' is an error value), as before
+        else:
+            # What `cell.value = value` does for text, without its second scan for illegal
+            # characters (safe_text removed them); text that looks like a formula stays text.
+            cell._value = value[:32767]
             cell.data_type = "s"
     else:
         cell.value = value
-    if style is not None:
+    if style is not None and (style.fill or style.bold is not None or style.color):
+        # Rows share their template's style arrays (see `_fill_table`); setting a font or fill
+        # changes the array in place, so an emphasised cell gets its own copy first.
+        if cell._style is not None:
+            cell._style = copy.copy(cell._style)
         if style.fill:
             cell.fill = PatternFill("solid", fgColor=style.fill)
         if style.bold is not None or style.color:
@@ -309,14 +337,30 @@ class TemplateReport:
             for c in fields:
                 ws.cell(start, c).value = None
             last = start
+        cells = ws._cells
+        columns = [(c, style, fields.get(c)) for c, style in styles.items()]
+        wrapped_columns = [(c, widths[c]) for c in sorted(wrapped)]
         for i, record in enumerate(rows):
             r = start + i
-            for c, style in styles.items():
-                cell = ws.cell(r, c)
-                cell._style = copy.copy(style)
-                if c in fields:
-                    _set_value(cell, record.get(fields[c]))
-            lines = max((_wrapped_lines(ws.cell(r, c).value, widths[c]) for c in wrapped), default=1)
+            for c, style, field_name in columns:
+                cell = cells.get((r, c))
+                if cell is None:
+                    cell = cells[(r, c)] = XlCell(ws, row=r, column=c)
+                # One style array per column, shared by every row: nothing mutates it in place
+                # (`_set_value` copies it before emphasising a cell).
+                cell._style = style
+                if field_name is None:
+                    continue
+                value = record.get(field_name)
+                if value is None:
+                    cell._value = None
+                    cell.data_type = "n"
+                elif type(value) is str and value not in ERROR_CODES:
+                    cell._value = safe_text(value)[:32767]  # as `_set_value` does, inlined
+                    cell.data_type = "s"
+                else:
+                    _set_value(cell, value)
+            lines = max((_wrapped_lines(cells[(r, c)].value, w) for c, w in wrapped_columns), default=1)
             if lines > 1:
                 # Neither Excel nor LibreOffice reliably grows a row for wrapped text in a written
                 # file; set the height so the printed rows never overlap.
@@ -324,6 +368,8 @@ class TemplateReport:
             elif height is not None:
                 ws.row_dimensions[r].height = height
             last = r
+        if rows:
+            ws._current_row = max(ws._current_row, start + len(rows) - 1)
         header = start - 1
         if header >= 1:
             if ws.freeze_panes is None:
@@ -373,7 +419,7 @@ class TemplateReport:
             style = head_style if i < header_rows else body_style
             for j, value in enumerate(row):
                 cell = ws.cell(top + i, left + j)
-                cell._style = copy.copy(style)
+                cell._style = style  # shared; `_set_value` copies it before emphasising a cell
                 _set_value(cell, value)
         bottom = top + max(len(grid), 1) - 1
         right = left + width - 1
@@ -399,13 +445,14 @@ class TemplateReport:
             for j, value in enumerate(row):
                 cell = ws.cell(top + i, left + j)
                 if style is not None:
-                    cell._style = copy.copy(style)
+                    cell._style = style  # shared; `_set_value` copies it before emphasising a cell
                 _set_value(cell, value)
 
     # ----- saving -------------------------------------------------------------------------
     def to_bytes(self, password: str | None = None) -> bytes:
         buf = io.BytesIO()
-        self.wb.save(buf)
+        with _fast_rows():
+            self.wb.save(buf)
         data = buf.getvalue()
         if password:
             from msoffcrypto.format.ooxml import OOXMLFile
@@ -419,3 +466,183 @@ class TemplateReport:
         """Save atomically; with `password` the workbook is encrypted (Excel asks for it on opening)."""
         check_writable(path, overwrite=overwrite)
         return write_bytes_atomic(path, self.to_bytes(password), overwrite=overwrite)
+
+
+# ----- a faster sheet writer ---------------------------------------------------------------
+# openpyxl writes each cell through a nested `xf.element` context (about 10 µs a cell), which
+# made writing a 10,000-finding report take longer than finding them. While a report is saved,
+# a sheet made only of plain cells (text, numbers, booleans, rich text, empty) has its rows
+# written as XML text; any other sheet (formulas, dates, errors, hyperlinks, comments) goes
+# through openpyxl's own writer. The XML equals openpyxl's, canonically (a test checks it).
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PLAIN_TYPES = frozenset({"s", "n", "b"})
+_save_lock = threading.Lock()
+
+
+def _esc(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;") if "\r" in text else text  # as lxml does, so it survives parsing
+
+
+def _esc_attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
+
+
+def _t(text: str, always_check: bool) -> str:
+    """`<t>` as openpyxl writes it: xml:space="preserve" when the text has outer spaces."""
+    stripped = text.strip()
+    keep = (text != stripped) if always_check else (stripped and text != stripped)
+    return f'<t xml:space="preserve">{_esc(text)}</t>' if keep else f"<t>{_esc(text)}</t>"
+
+
+class _RowsXml:
+    """A sheet's `<row>` elements as XML text, written the way openpyxl's lxml writer does."""
+
+    def __init__(self) -> None:
+        from openpyxl.compat import safe_string
+
+        self.safe_string = safe_string
+        self.fonts: dict[int, tuple[Any, str]] = {}  # id(font) -> (font, its <rPr>), font kept alive
+        self.style_ids: dict[int, tuple[Any, str]] = {}  # id(style array) -> (array, its id)
+        self.letters: dict[int, str] = {}
+
+    @staticmethod
+    def plain(row: list[XlCell]) -> bool:
+        """Only text, numbers, booleans, rich text and empty cells (no formulas, dates, links)."""
+        for cell in row:
+            dtype = cell.data_type
+            if (
+                dtype not in _PLAIN_TYPES
+                or cell._comment is not None
+                or cell._hyperlink is not None
+                or (dtype != "s" and cell._value is not None and not isinstance(cell._value, (int, float)))
+            ):
+                return False
+        return True
+
+    def rich(self, value: CellRichText) -> str:
+        from lxml.etree import tostring
+
+        parts = ["<is>"]
+        for block in value:
+            if isinstance(block, TextBlock):
+                entry = self.fonts.get(id(block.font))
+                if entry is None or entry[0] is not block.font:
+                    rpr = tostring(block.font.to_tree(tagname="rPr"), encoding="unicode")
+                    entry = self.fonts[id(block.font)] = (block.font, rpr)
+                parts.append(f"<r>{entry[1]}{_t(block.text, False)}</r>")
+            else:
+                parts.append(f"<r>{_t(block, False)}</r>")
+        parts.append("</is>")
+        return "".join(parts)
+
+    def row(self, ws: Worksheet, row: list[XlCell], row_idx: int, parts: list[str]) -> None:
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(ws.row_dimensions.get(row_idx, {}))
+        parts.append("<row" + "".join(f' {k}="{_esc_attr(str(v))}"' for k, v in attrs.items()) + ">")
+        letters, style_ids = self.letters, self.style_ids
+        for cell in row:
+            value = cell._value
+            style = cell._style
+            styled = style is not None and any(style)
+            if value is None and not styled:
+                continue
+            column = cell.column
+            letter = letters.get(column)
+            if letter is None:
+                letter = letters[column] = get_column_letter(column)
+            head = f'<c r="{letter}{row_idx}"'
+            if styled:
+                entry = style_ids.get(id(style))
+                if entry is None or entry[0] is not style:
+                    entry = style_ids[id(style)] = (style, f"{cell.style_id}")
+                head += f' s="{entry[1]}"'
+            dtype = cell.data_type
+            head += ' t="inlineStr">' if dtype == "s" else f' t="{dtype}">'
+            if value is None or value == "":
+                parts.append(head + "</c>")
+            elif dtype == "s":
+                if isinstance(value, CellRichText):
+                    parts.append(f"{head}{self.rich(value)}</c>")
+                elif isinstance(value, str):
+                    parts.append(f"{head}<is>{_t(value, True)}</is></c>")
+                else:
+                    parts.append(f"{head}<is /></c>")
+            else:
+                parts.append(f"{head}<v>{_esc(self.safe_string(value))}</v></c>")
+        parts.append("</row>")
+
+
+_MARKER = "schoolauto-rows-f3c9"
+
+
+class _fast_rows:
+    """While saving (with lxml): each sheet whose rows are all plain is written as text.
+
+    `write_rows` puts a marker comment in `<sheetData>` and keeps the rows' XML; `write` swaps
+    it in once openpyxl has finished the sheet's file. Sheets with anything else (formulas,
+    dates, hyperlinks, comments) go through openpyxl's own writer.
+    """
+
+    def __enter__(self) -> None:
+        import openpyxl
+        from lxml.etree import Comment
+        from openpyxl.worksheet._writer import WorksheetWriter
+
+        _save_lock.acquire()
+        self.originals = (WorksheetWriter.write_rows, WorksheetWriter.write)
+        if not openpyxl.LXML:
+            return
+        original_rows, original_write = self.originals
+        text = _RowsXml()
+
+        def write_rows(self: Any) -> None:
+            rows = self.rows()
+            if not all(_RowsXml.plain(row) for _, row in rows):
+                return original_rows(self)
+            chunks: list[bytes] = []  # encoded a few hundred rows at a time, to keep memory low
+            parts: list[str] = []
+            for n, (row_idx, row) in enumerate(rows, start=1):
+                text.row(self.ws, row, row_idx, parts)
+                if n % 500 == 0:
+                    chunks.append("".join(parts).encode("utf-8"))
+                    parts.clear()
+            chunks.append("".join(parts).encode("utf-8"))
+            self._schoolauto_rows = chunks
+            xf = self.xf.send(True)
+            with xf.element("sheetData"):
+                xf.write(Comment(_MARKER))
+            self.xf.send(None)
+            return None
+
+        def write(self: Any) -> None:
+            original_write(self)
+            chunks = getattr(self, "_schoolauto_rows", None)
+            if chunks is None:
+                return
+            marker = f"<!--{_MARKER}-->".encode()
+            if isinstance(self.out, io.BytesIO):
+                data = self.out.getvalue()
+            else:
+                with open(self.out, "rb") as f:
+                    data = f.read()  # the sheet without its rows: a few kilobytes
+            head, found, tail = data.partition(marker)
+            if not found:  # cannot happen: the marker was written by `write_rows` above
+                raise ReportError("보고서 시트를 쓰지 못했습니다 (내부 오류)")
+            if isinstance(self.out, io.BytesIO):
+                self.out = io.BytesIO(b"".join([head, *chunks, tail]))
+            else:
+                with open(self.out, "wb") as f:
+                    f.write(head)
+                    f.writelines(chunks)
+                    f.write(tail)
+            self._schoolauto_rows = None
+
+        WorksheetWriter.write_rows = write_rows  # type: ignore[method-assign]
+        WorksheetWriter.write = write  # type: ignore[method-assign]
+
+    def __exit__(self, *exc: object) -> None:
+        from openpyxl.worksheet._writer import WorksheetWriter
+
+        WorksheetWriter.write_rows, WorksheetWriter.write = self.originals  # type: ignore[method-assign]
+        _save_lock.release()

@@ -7,17 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError, MissingColumnsError, UsageError
-from ..fileio import check_writable, write_csv
 from ..ingest import ColumnSpec, HeaderMatch, iter_records, locate_columns, normalize_header, read_sheets
-from .model import HEADERS, Student, level_of
+from .model import HEADERS, RosterStudent, level_of
 
-# No suffix: a bare name is only looked up in the template folders, never in the working directory.
-ROSTER_TEMPLATE = "roster"
 CSV_ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8-sig", "cp949": "cp949", "euc-kr": "cp949"}
 
 
 def write_roster(
-    students: Sequence[Student],
+    students: Sequence[RosterStudent],
     path: str | Path,
     *,
     overwrite: bool = False,
@@ -29,31 +26,24 @@ def write_roster(
     CSV is UTF-8 with BOM by default (Excel on Korean Windows opens it right), or `encoding="cp949"`
     for old school systems.
     """
+    from ..outputs import OutputRequest, write_outputs
+    from .job import RosterResult
+
     p = Path(path)
     suffix = p.suffix.lower()
-    check_writable(p, overwrite=overwrite)
-    rows = [s.as_row() for s in students]
+    result = RosterResult(
+        students=list(students), title=title or "학생 명렬표", grades=sorted({s.grade for s in students})
+    )
     if suffix == ".csv":
         enc = CSV_ENCODINGS.get(encoding.lower())
         if enc is None:
-            raise UsageError(f"지원하지 않는 인코딩입니다: {encoding} (utf-8-sig 또는 cp949)")
-        return write_csv(
-            p, list(HEADERS), ([r[h] for h in HEADERS] for r in rows), overwrite=overwrite, encoding=enc
-        )
+            raise UsageError(
+                f"지원하지 않는 인코딩입니다: {encoding} (utf-8-sig 또는 cp949)", field="csv_encoding"
+            )
+        return write_outputs(result, OutputRequest(csv=p, overwrite=overwrite, csv_encoding=enc))[0]
     if suffix == ".xlsx":
-        from ..reports import TemplateReport
-
-        report = TemplateReport(ROSTER_TEMPLATE)
-        grades = sorted({s.grade for s in students})
-        report.fill(
-            {
-                "title": title or "학생 명렬표",
-                "summary": f"{', '.join(f'{g}학년' for g in grades)} {len(students)}명",
-            }
-        )
-        report.fill_table("명렬표", "s", [{HEADERS[h]: r[h] for h in HEADERS} for r in rows])
-        return report.save(p, overwrite=overwrite)
-    raise UsageError(f"명렬표는 .xlsx 또는 .csv 로 저장합니다: {p.name}")
+        return write_outputs(result, OutputRequest(out=p, overwrite=overwrite))[0]
+    raise UsageError(f"명렬표는 .xlsx 또는 .csv 로 저장합니다: {p.name}", field="out")
 
 
 @dataclass
@@ -69,7 +59,7 @@ class RosterRow:
 
 
 @dataclass
-class Roster:
+class RosterTable:
     """A table of students: an id column plus any attribute columns, as read from a file."""
 
     path: Path
@@ -104,8 +94,8 @@ class Roster:
         col = self.resolve(name)
         return [r.get(col) for r in self.rows]
 
-    def to_students(self) -> list[Student]:
-        """The rows as `Student` records; needs the standard headers that `write_roster` writes."""
+    def to_students(self) -> list[RosterStudent]:
+        """The rows as `RosterStudent` records; needs the standard headers that `write_roster` writes."""
         cols = {attr: self.resolve(h) for h, attr in HEADERS.items() if h != self.id_column}
         out = []
         for r in self.rows:
@@ -113,7 +103,7 @@ class Roster:
                 score = float(r.get(cols["score"]) or 0)
                 prev = r.get(cols["previous_class"])
                 out.append(
-                    Student(
+                    RosterStudent(
                         student_id=r.id,
                         grade=int(r.get(cols["grade"])),
                         klass=int(r.get(cols["klass"])),
@@ -151,7 +141,7 @@ def _header_match(path: Path, id_column: str, password: str | None) -> HeaderMat
     raise first_error
 
 
-def read_roster(path: str | Path, *, id_column: str = "학번", password: str | None = None) -> Roster:
+def read_roster(path: str | Path, *, id_column: str = "학번", password: str | None = None) -> RosterTable:
     """Read a roster: the `id_column` plus every other non-empty header as an attribute column.
 
     Works on what `write_roster` writes and on school exports (title rows above the header,
@@ -178,7 +168,7 @@ def read_roster(path: str | Path, *, id_column: str = "학번", password: str | 
         sheet=found.sheet, header_index=found.header_index, columns=columns, header_row=found.header_row
     )
     id_header = found.header_row[id_index].strip()
-    roster = Roster(path=p, id_column=id_header, columns=names, sheet=found.sheet.name)
+    roster = RosterTable(path=p, id_column=id_header, columns=names, sheet=found.sheet.name)
     first_row: dict[str, int] = {}
     for rec in iter_records(match):
         sid = rec.get("id").strip()

@@ -30,7 +30,7 @@ MBTI_WEIGHTS = {
 }
 SPECIAL_SHARE = 0.02  # share of students in a special class (특수학급)
 
-# Korean headers, in file order, and the Student field each one holds.
+# Korean headers, in file order, and the RosterStudent field each one holds.
 HEADERS: dict[str, str] = {
     "학번": "student_id",
     "학년": "grade",
@@ -63,7 +63,7 @@ def level_of(score: float) -> str:
 
 
 @dataclass
-class Student:
+class RosterStudent:
     """One student, with the attributes group formation and class assignment look at."""
 
     student_id: str
@@ -93,7 +93,7 @@ class Student:
         return out
 
 
-STUDENT_FIELDS = tuple(f.name for f in fields(Student))
+STUDENT_FIELDS = tuple(f.name for f in fields(RosterStudent))
 
 
 def _split(total: int, parts: int) -> list[int]:
@@ -108,7 +108,7 @@ def generate_roster(
     classes: int | None = None,
     per_class: int | None = None,
     seed: int = 0,
-) -> list[Student]:
+) -> list[RosterStudent]:
     """A synthetic but realistic roster: the same seed gives the identical roster.
 
     With `n_students`, that many students are spread evenly over `grades` x `classes` (one class by
@@ -120,32 +120,36 @@ def generate_roster(
 
     grades = tuple(grades)
     if not grades:
-        raise UsageError("학년을 하나 이상 주세요")
+        raise UsageError("학년을 하나 이상 주세요", field="grades")
     if any(not 1 <= g <= 9 for g in grades) or len(set(grades)) != len(grades):
-        raise UsageError(f"학년이 올바르지 않습니다: {', '.join(map(str, grades))} (1-9, 중복 없이)")
+        raise UsageError(
+            f"학년이 올바르지 않습니다: {', '.join(map(str, grades))} (1-9, 중복 없이)", field="grades"
+        )
     n_classes = 1 if classes is None else classes
     if not 1 <= n_classes <= 99:
-        raise UsageError(f"반 수가 올바르지 않습니다: {n_classes} (1-99)")
+        raise UsageError(f"반 수가 올바르지 않습니다: {n_classes} (1-99)", field="classes")
     if n_students is not None and per_class is not None:
-        raise UsageError("학생 수와 반당 학생 수는 함께 줄 수 없습니다")
+        raise UsageError("학생 수와 반당 학생 수는 함께 줄 수 없습니다", field="per_class")
     if n_students is None:
         size = 25 if per_class is None else per_class
         if not 1 <= size <= 99:
-            raise UsageError(f"반당 학생 수가 올바르지 않습니다: {size} (1-99)")
+            raise UsageError(f"반당 학생 수가 올바르지 않습니다: {size} (1-99)", field="per_class")
         sizes = [size] * (len(grades) * n_classes)
     else:
         if n_students < 1:
-            raise UsageError(f"학생 수가 올바르지 않습니다: {n_students} (1 이상)")
+            raise UsageError(f"학생 수가 올바르지 않습니다: {n_students} (1 이상)", field="students")
         sizes = _split(n_students, len(grades) * n_classes)
         if max(sizes) > 99:
-            raise UsageError(f"한 반에 {max(sizes)}명은 너무 많습니다: 반 수를 늘리세요 (번호는 99까지)")
+            raise UsageError(
+                f"한 반에 {max(sizes)}명은 너무 많습니다: 반 수를 늘리세요 (번호는 99까지)", field="classes"
+            )
 
     rng = random.Random(seed)
     fake = Faker("ko_KR")
     fake.seed_instance(seed)
     mbti_types = list(MBTI_WEIGHTS)
     mbti_weights = list(MBTI_WEIGHTS.values())
-    students: list[Student] = []
+    students: list[RosterStudent] = []
     k = 0
     for grade in grades:
         for klass in range(1, n_classes + 1):
@@ -168,7 +172,7 @@ def generate_roster(
                     f"{local}{rng.randint(1, 99)}@{rng.choice(('example.com', 'example.org', 'example.net'))}"
                 )
                 students.append(
-                    Student(
+                    RosterStudent(
                         student_id=make_student_id(grade, klass, number),
                         grade=grade,
                         klass=klass,

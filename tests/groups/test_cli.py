@@ -15,8 +15,11 @@ JSON_KEYS = {"status", "objective", "bound", "gap", "seconds", "assignment", "st
 
 
 @pytest.fixture
-def roster(tmp_path: Path) -> Path:
-    return write_roster(generate_roster(30, seed=1), tmp_path / "명렬표.xlsx")
+def roster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Run in the roster's folder: error messages show paths as given, so relative names stay short.
+    monkeypatch.chdir(tmp_path)
+    write_roster(generate_roster(30, seed=1), tmp_path / "명렬표.xlsx")
+    return Path("명렬표.xlsx")
 
 
 @pytest.fixture
@@ -165,12 +168,12 @@ def test_infeasible_explained_with_json(run_cli, tmp_path: Path, roster: Path):
         (
             ["--balance", "성별"],
             2,
-            "오류: --groups 나 --size (또는 --min-size/--max-size) 중 하나가 필요합니다\n",
+            "오류: --groups: 모둠 수나 모둠 크기(또는 최소·최대 크기) 중 하나가 필요합니다\n",
         ),
         (
             ["--groups", "3"],
             2,
-            "오류: 무엇을 고르게 할지 정해 주세요: --balance, --numeric, --similar 중 하나 이상\n",
+            "오류: --balance: 무엇을 고르게 할지 정해 주세요 (고르게 할 범주 열, 수치 열 또는 비슷하게 할 열)\n",
         ),
         (
             ["--groups", "3", "--balance", "혈액형"],
@@ -191,7 +194,7 @@ def test_infeasible_explained_with_json(run_cli, tmp_path: Path, roster: Path):
         (
             ["--groups", "3", "--size", "4", "--balance", "성별"],
             2,
-            "오류: --groups 와 --size 는 함께 쓸 수 없습니다\n",
+            "오류: --size: 모둠 수와 모둠 크기는 함께 줄 수 없습니다\n",
         ),
         (
             ["--groups", "3", "--balance", "성별", "--no-alone", "성별=무"],
@@ -233,7 +236,7 @@ def test_bad_options(run_cli, roster: Path, extra, code, message):
     ],
 )
 def test_bad_constraints_file(run_cli, tmp_path: Path, roster: Path, content: str, message: str):
-    cons = tmp_path / "c.csv"
+    cons = Path("c.csv")
     cons.write_text(content, encoding="utf-8")
     r = run_cli("groups", "assign", roster, "--groups", "3", "--balance", "성별", "--constraints", cons)
     assert r.code == 1
@@ -241,7 +244,7 @@ def test_bad_constraints_file(run_cli, tmp_path: Path, roster: Path, content: st
 
 
 def test_refuses_to_overwrite_before_solving(run_cli, tmp_path: Path, roster: Path):
-    out = tmp_path / "g.xlsx"
+    out = Path("g.xlsx")
     out.write_bytes(b"keep")
     r = run_cli("groups", "assign", roster, "--groups", "3", "--balance", "성별", "--out", out)
     assert r.code == 2
@@ -279,3 +282,49 @@ def test_numeric_tolerance_makes_score_balance_provable(run_cli, roster: Path):
     assert doc["status"] == "optimal"
     overall = sum(m * s for m, s in zip(doc["means"]["성적"], doc["sizes"], strict=True)) / 30
     assert all(abs(m - overall) <= 1 + 1e-6 for m in doc["means"]["성적"])
+
+
+def test_more_groups_than_students_names_the_option(run_cli, roster: Path):
+    r = run_cli("groups", "assign", roster, "--groups", "31", "--balance", "성별")
+    assert r.code == 2
+    assert r.err == "오류: --groups: 모둠 수(31)가 학생 수(30)보다 많아 빈 모둠이 생깁니다\n"
+
+
+def test_classes_unit_in_summary_and_csv(run_cli, tmp_path: Path, roster: Path):
+    cs = tmp_path / "반.csv"
+    r = run_cli("groups", "assign", roster, "--unit", "반", "--groups", "3", "--balance", "성별", "--csv", cs)
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0] == "학생 30명 → 3반 (크기 10, 10, 10)"
+    assert lines[1].startswith("상태 최적 (증명됨), 목적값 ")
+    assert cs.read_text(encoding="utf-8-sig").splitlines()[0] == "학번,성명,반"
+
+
+def test_progress_only_on_a_terminal(monkeypatch):
+    import argparse
+    import io
+
+    from schoolauto.commands.groups import _progress_printer
+    from schoolauto.groups import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    show = _progress_printer(argparse.Namespace(json=None, quiet=False))
+    assert show is not None
+    show(Progress(elapsed=3.25, stage="정수계획", objective=12.5, bound=12.0))
+    assert "3.2초 정수계획 · 최선 12.5000 · 하한 12.0000 · 간격 4.00%" in tty.getvalue()
+    assert _progress_printer(argparse.Namespace(json="-", quiet=False)) is None
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert _progress_printer(argparse.Namespace(json=None, quiet=False)) is None
+
+
+def test_verbose_shows_where_the_time_went(run_cli, roster: Path):
+    r = run_cli("groups", "assign", roster, "--groups", "3", "--balance", "성별", "-v")
+    assert r.code == 0, r.err
+    for stage in ("명렬표·제약 읽기", "사전 점검", "모델 만들기", "정수계획 1차 (highs)", "동점 정리 (시드)"):
+        assert f"{stage}: " in r.err
+    assert "10101" not in r.err  # no student ids in the log

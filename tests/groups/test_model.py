@@ -22,7 +22,7 @@ from schoolauto.groups import (
     solve_ilp,
     split_sizes,
 )
-from schoolauto.groups.evaluate import simple_lower_bound
+from schoolauto.groups.scoring import simple_lower_bound
 
 
 def brute_force(problem: Problem) -> float | None:
@@ -380,11 +380,12 @@ def test_solver_registry():
     from schoolauto.errors import UsageError
     from schoolauto.groups import SOLVERS, get_solver
 
-    assert set(SOLVERS) == {"cbc", "highs"}
+    assert set(SOLVERS.names()) == {"cbc", "highs"}
     assert get_solver("CBC").name == "cbc"
     with pytest.raises(UsageError) as info:
         get_solver("gurobi")
-    assert str(info.value) == "알 수 없는 풀이기입니다: gurobi (가능한 값: cbc, highs)"
+    assert str(info.value) == "알 수 없는 풀이기 'gurobi' 입니다 (가능한 값: highs, cbc)"
+    assert info.value.field == "solver"
 
 
 def test_apart_cliques_from_pairs():
@@ -394,3 +395,110 @@ def test_apart_cliques_from_pairs():
     blocks = make_blocks(_problem(6, 2, constraints=rules))
     cliques = apart_cliques(blocks)
     assert [sorted(i for b in c for i in blocks.blocks[b].members) for c in cliques] == [[0, 1, 2], [2, 3, 4]]
+
+
+def test_local_search_deltas_equal_full_recomputation():
+    """The incremental move/swap costs of greedy+swap equal recomputing every group's cost."""
+    import random as _random
+
+    from schoolauto.groups.blocks import make_blocks
+    from schoolauto.groups.heuristics import _State
+
+    rng = _random.Random(4)
+    n = 40
+    problem = Problem(
+        ids=[str(i) for i in range(n)],
+        n_groups=5,
+        min_size=7,
+        max_size=9,
+        categorical={
+            "성별": [rng.choice("남여") for _ in range(n)],
+            "수준": [rng.choice("상중하") for _ in range(n)],
+            "반": [rng.choice("123") for _ in range(n)],
+        },
+        numeric={"성적": [float(rng.randint(40, 100)) for _ in range(n)]},
+        balance={"성별": 2.0, "수준": 1.0},
+        numeric_balance={"성적": 0.5},
+        numeric_tolerance=1.5,
+        similar={"반": 1.0},
+        no_alone=[("성별", "여")],
+        constraints=[_c("apart", 0, 1, 2), _c("together", 3, 4), _c("apart", 4, 5)],
+        seats=[2 if i % 13 == 0 else 1 for i in range(n)],
+    )
+    blocks = make_blocks(problem)
+    state = _State(problem, blocks, [rng.randrange(5) for _ in blocks.blocks])
+    for _ in range(300):
+        b1, b2 = rng.randrange(len(blocks.blocks)), rng.randrange(len(blocks.blocks))
+        h = rng.randrange(5)
+        before = state.total()
+        d = state.move_delta(b1, h)
+        g = state.groups[b1]
+        state.move(b1, h)
+        assert state.total() - before == pytest.approx(d, abs=1e-6)
+        state.move(b1, g)
+        if state.groups[b1] != state.groups[b2]:
+            d = state.swap_delta(b1, b2)
+            g1, g2 = state.groups[b1], state.groups[b2]
+            state.move(b1, g2)
+            state.move(b2, g1)
+            assert state.total() - before == pytest.approx(d, abs=1e-6)
+        if rng.random() < 0.5:  # wander, so later checks see other states
+            state.move(b1, h)
+
+
+def test_parts_are_scored_like_the_whole_and_improve_it():
+    """lns: a part (some groups re-solved, the rest held) changes the objective exactly as the whole
+    does, and re-solving parts improves a poor assignment without breaking a rule."""
+    import random as _random
+
+    from schoolauto.groups.budget import Budget
+    from schoolauto.groups.lns import improve_by_parts, part_of
+    from schoolauto.groups.solvers import get_solver
+
+    rng = _random.Random(7)
+    n, G = 48, 6
+    problem = Problem(
+        ids=[str(10000 + i) for i in range(n)],
+        n_groups=G,
+        min_size=8,
+        max_size=8,
+        categorical={
+            "성별": [rng.choice("남여") for _ in range(n)],
+            "수준": [rng.choice("상중하") for _ in range(n)],
+        },
+        numeric={"성적": [float(rng.randint(40, 100)) for _ in range(n)]},
+        balance={"성별": 1.0, "수준": 1.0},
+        numeric_balance={"성적": 0.2},
+        constraints=[_c("apart", 0, 1), _c("together", 2, 3), _c("fixed", 4, group=2)],
+    )
+    start = random_assignment(problem, seed=3).assignment  # keeps sizes, together and fixed
+    if start[0] == start[1]:  # and apart, whatever the seed
+        other = next(i for i in range(5, n) if start[i] != start[0])
+        start[1], start[other] = start[other], start[1]
+    assert check_constraints(problem, start).ok
+    whole_before = evaluate(problem, start).objective
+    chosen = [0, 2, 5]
+    sub, members = part_of(problem, start, chosen)
+    local = {g: j for j, g in enumerate(chosen)}
+    sub_start = [local[start[i]] for i in members]
+    moved = list(sub_start)
+    moved[0], moved[1] = moved[1], moved[0]  # a swap inside the part
+    whole_moved = list(start)
+    for j, i in enumerate(members):
+        whole_moved[i] = chosen[moved[j]]
+    assert evaluate(sub, moved).objective - evaluate(sub, sub_start).objective == pytest.approx(
+        evaluate(problem, whole_moved).objective - whole_before, abs=1e-9
+    )
+    balance_only = Problem(**{**problem.__dict__, "numeric_balance": {}})  # parts prove fast
+    better, tried, improved = improve_by_parts(
+        balance_only,
+        start,
+        get_solver("highs"),
+        Budget(30),
+        seed=0,
+        deadline=None,
+        floor=simple_lower_bound(balance_only),
+    )
+    assert tried >= 1 and improved >= 1
+    assert check_constraints(balance_only, better).ok
+    assert evaluate(balance_only, better).objective < evaluate(balance_only, start).objective

@@ -79,12 +79,13 @@ def kolibri_config(tmp_path: Path, url: str, *, name: str = "kolibri-test", extr
     cfg = tmp_path / "schoolauto.toml"
     cfg.write_text(
         f"""
-[lms.{name}]
+[lms."{name}"]
 driver = "kolibri"
 url = "{url}"
 username = "coach"
 password_env = "TEST_KOLIBRI_PASSWORD"
 profile = "kolibri"
+wait_seconds = 60  # the browser path on a busy shared test machine
 {extra}
 """,
         encoding="utf-8",

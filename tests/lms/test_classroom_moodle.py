@@ -42,11 +42,11 @@ def test_classroom_missing_equals_truth(
     assert res.code == 0, res.err
     data = json.loads(res.out)
     assert report_missing(data) == classroom.truth
-    # only past-due work counts; a not-yet-due or undated one is left out
+    # past-due and undated work counts; work due next week and the scheduled draft do not
     titles = {a["title"] for c in data["classes"] for a in c["assignments"]}
-    assert titles == {"독서 감상문", "보충 과제", "퀴즈: 문법"}
+    assert titles == {"독서 감상문", "보충 과제", "퀴즈: 문법", "객관식 확인", "단원 평가 (퀴즈 과제)"}
     extra = next(a for a in data["classes"][0]["assignments"] if a["title"] == "보충 과제")
-    assert extra["assigned"] == 5  # individually assigned students only
+    assert extra["assigned"] == 3  # individually assigned students only (a fourth has left the class)
     assert extra["due"] is not None
     # paging was followed: 12 students in pages of 5
     assert classroom.requests.count("/v1/courses/6100000001/students") == 3
@@ -57,7 +57,7 @@ def test_classroom_include_not_due(classroom: ClassroomFixture, lms_env: Path, r
     write_config(lms_env.parent, "gc", "classroom", classroom.url, "include_not_due = true")
     res = run_cli("lms", "missing", "--lms", "gc", "--json", "-", "--yes")
     assert res.code == 0, res.err
-    assert len(json.loads(res.out)["classes"][0]["assignments"]) == 5
+    assert len(json.loads(res.out)["classes"][0]["assignments"]) == 6  # the scheduled draft never
 
 
 def test_classroom_bad_token(classroom: ClassroomFixture, lms_env: Path, run_cli, monkeypatch) -> None:
@@ -66,8 +66,8 @@ def test_classroom_bad_token(classroom: ClassroomFixture, lms_env: Path, run_cli
     res = run_cli("lms", "missing", "--lms", "gc", "--yes")
     assert res.code == 1
     assert res.err == (
-        f"오류: Google Classroom({classroom.url}) 이(가) 토큰을 받아 주지 않습니다 (HTTP 401) "
-        "(토큰 환경변수/키링 값과 권한(classroom 읽기 범위)을 확인하세요)\n"
+        "오류: Google Classroom 이(가) 접근 토큰을 받아 주지 않습니다: 반 목록 "
+        "(토큰이 만료되었으면 새로 받거나, 교사 계정으로 로그인해 키링에 저장하세요)\n"
     )
 
 

@@ -12,15 +12,16 @@ import keyring.backend
 import pytest
 from openpyxl import load_workbook
 
+from schoolauto.lms.base import driver_names
 from schoolauto.lms.report import is_chronic
 
 from .conftest import kolibri_config
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schemas" / "lms-missing.schema.json"
 JSON_SCHEMA_KEYS = {
-    "top": {"lms", "generated_at", "classes", "errors"},
+    "top": {"lms", "generated_at", "classes", "errors", "warnings"},
     "class": {"name", "id", "student_count", "assignments"},
-    "assignment": {"title", "kind", "id", "due", "groups", "assigned", "submitted", "missing"},
+    "assignment": {"title", "kind", "id", "due", "target", "groups", "assigned", "submitted", "missing"},
     "missing": {"name", "username", "status", "late"},
 }
 
@@ -31,15 +32,17 @@ JSON_SCHEMA_KEYS = {
         (["lms", "missing", "--yes"], "오류: --lms 이름, 또는 --driver 와 --url 을 주세요\n"),
         (
             ["lms", "missing", "--lms", "x", "--yes"],
-            "오류: --lms 를 쓰려면 설정 파일이 필요합니다 (--config 또는 ./schoolauto.toml)\n",
+            "오류: --config: LMS 이름을 쓰려면 설정 파일이 필요합니다 (기본: ./schoolauto.toml)\n",
         ),
         (
             ["lms", "missing", "--config", "nowhere.toml", "--lms", "x"],
-            "오류: 파일 nowhere.toml: 설정 파일이 없습니다 (--config 경로를 확인하세요)\n",
+            "오류: 파일 nowhere.toml: 설정 파일이 없습니다\n",
         ),
         (
             ["lms", "missing", "--driver", "blackboard", "--url", "http://127.0.0.1:9", "--yes"],
-            "오류: 알 수 없는 LMS 드라이버 'blackboard' 입니다 (가능한 값: browser, classroom, kolibri, moodle)\n",
+            "오류: --driver: 잘못된 값 'blackboard' (가능한 값: "
+            + ", ".join(f"'{n}'" for n in driver_names())
+            + ") — 'schoolauto lms missing --help' 로 사용법을 보세요\n",
         ),
     ],
 )
@@ -57,7 +60,7 @@ def test_password_in_config_is_refused(lms_env: Path, run_cli) -> None:
     res = run_cli("lms", "missing", "--lms", "a", "--yes")
     assert res.code == 2
     assert res.err == (
-        "오류: 파일 schoolauto.toml: [lms.a] 에 비밀번호를 적지 마세요 "
+        '오류: 파일 schoolauto.toml: [lms."a"] 에 비밀번호를 적지 마세요 (password) '
         "(password_env 에 환경변수 이름을 적거나 OS 키링에 저장하세요)\n"
     )
 
@@ -66,7 +69,7 @@ def test_unknown_lms_name(lms_env: Path, run_cli) -> None:
     Path("schoolauto.toml").write_text('[lms.a]\ndriver = "kolibri"\nurl = "http://x"\n', encoding="utf-8")
     res = run_cli("lms", "missing", "--lms", "b", "--yes")
     assert res.code == 2
-    assert res.err == "오류: 파일 schoolauto.toml: 설정에 [lms.b] 이(가) 없습니다 (있는 LMS: a)\n"
+    assert res.err == '오류: 파일 schoolauto.toml: 설정에 [lms."b"] 이(가) 없습니다 (있는 LMS: a)\n'
 
 
 def test_no_password_no_prompt_when_unattended(lms_env: Path, run_cli, monkeypatch) -> None:
@@ -76,9 +79,9 @@ def test_no_password_no_prompt_when_unattended(lms_env: Path, run_cli, monkeypat
         "lms", "missing", "--driver", "kolibri", "--url", "http://127.0.0.1:9", "--username", "c", "--yes"
     )
     assert res.code == 1
-    assert (
-        res.err
-        == "오류: 비밀번호가 필요합니다: 환경변수 SCHOOLAUTO_LMS_PASSWORD에 넣거나 터미널에서 입력하세요\n"
+    assert res.err == (
+        "오류: kolibri 비밀번호가 필요합니다: 터미널이 없으면(예약 실행) 환경변수 SCHOOLAUTO_LMS_PASSWORD 에 "
+        "넣거나 OS 키링(서비스 schoolauto-lms, 사용자 kolibri:c)에 저장하세요\n"
     )
 
 
@@ -162,7 +165,7 @@ def test_xlsx_marks_and_chronic_highlight(
         "시작만 함",
         "미제출률",
     ]
-    assert summary.max_row == 4 + 8
+    assert summary.max_row == 4 + sum(len(c["assignments"]) for c in kolibri["truth"]["classes"])
     ws = wb["2학년 1반"]
     assert ws.page_setup.orientation == "landscape"
     assert ws.print_title_rows == "$4:$4"

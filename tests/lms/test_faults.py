@@ -33,7 +33,7 @@ def test_timeout_gives_one_clear_line(classroom: ClassroomFixture, run_cli) -> N
     res = run_cli("lms", "missing", "--lms", "gc", "--timeout", "0.3", "--retries", "1", "--yes")
     assert res.code == 1
     assert res.err == (
-        f"오류: LMS({classroom.url}) 0.3초 안에 응답이 없습니다 (2번 시도) "
+        f"오류: Google Classroom({classroom.url}) 이(가) 0.3초 안에 응답하지 않습니다: 반 목록 (2번 시도) "
         "(주소와 네트워크를 확인하고 잠시 뒤 다시 실행하세요)\n"
     )
 
@@ -85,8 +85,8 @@ def test_failing_class_is_listed_and_others_reported(classroom: ClassroomFixture
     assert data["errors"] == [
         {
             "class": "국어 2학년 2반",
-            "message": f"LMS({classroom.url}) 서버가 500 을(를) 돌려주었습니다 (2번 시도) "
-            "(주소와 네트워크를 확인하고 잠시 뒤 다시 실행하세요)",
+            "message": "Google Classroom 서버 오류: '국어 2학년 2반' 반의 수업 과제 (HTTP 500 INTERNAL, 2번 시도) "
+            "(잠시 뒤 다시 실행하세요)",
         }
     ]
     assert "경고: 국어 2학년 2반:" in res.err

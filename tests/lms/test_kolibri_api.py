@@ -22,10 +22,15 @@ def test_missing_json_equals_truth(
     assert data["errors"] == []
     # a quiz assigned to a group lists only that group's members
     cls = data["classes"][0]
-    group_quiz = next(a for a in cls["assignments"] if "1모둠" in a["title"])
-    assert group_quiz["groups"] == ["1모둠"]
-    assert group_quiz["assigned"] == 15
-    assert "2학년 1반: 과제 4개" in res.out
+    group_quiz = next(a for a in cls["assignments"] if "(1모둠)" in a["title"])
+    assert (group_quiz["groups"], group_quiz["target"]) == (["1모둠"], "groups")
+    truth = next(a for a in kolibri["truth"]["classes"][0]["assignments"] if a["id"] == group_quiz["id"])
+    assert group_quiz["assigned"] == len(truth["statuses"]) == 16  # 15, and one who joined the group later
+    # work given to chosen learners is theirs only (Kolibri: `assignments: []` and `learner_ids`)
+    adhoc = next(a for a in cls["assignments"] if a["title"] == "개별 퀴즈")
+    assert (adhoc["target"], adhoc["groups"], adhoc["assigned"]) == ("learners", [], 5)
+    n = len(kolibri["truth"]["classes"][0]["assignments"])
+    assert f"2학년 1반: 과제 {n}개" in res.out
 
 
 def test_missing_xlsx_and_csv(kolibri: dict[str, Any], coach_password: str, lms_env: Path, run_cli) -> None:

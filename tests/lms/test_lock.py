@@ -37,7 +37,7 @@ def test_second_run_is_refused_while_another_holds_the_lock(lms_env: Path, run_c
         res = run_cli("lms", "missing", "--driver", "kolibri", "--url", "http://127.0.0.1:9", "--yes")
         assert res.code == 1
         assert res.err == (
-            "오류: 파일 lms.lock: 다른 schoolauto lms 실행이 아직 끝나지 않았습니다 (앞의 실행이 끝난 뒤 다시 실행하세요)\n"
+            f"오류: 파일 {lock}: 다른 schoolauto lms 실행이 아직 끝나지 않았습니다 (앞의 실행이 끝난 뒤 다시 실행하세요)\n"
         )
     finally:
         holder.communicate("\n", timeout=10)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,8 @@ from schoolauto.lms.model import (
     ClassData,
     Course,
     Group,
+    Learner,
     Status,
-    Student,
     StudentStatus,
     find_missing,
 )
@@ -77,16 +76,14 @@ def test_unknown_status_text_fails_that_class(
         "lms", "missing", "--config", cfg, "--lms", "kolibri-test", "--via", "browser", "--profile", "strict",
         "--class", "2학년 1반", "--kind", "lesson", "--json", "-", "--yes",
     )  # fmt: skip
-    assert res.code == 3, res.err
-    data = json.loads(res.out)
-    assert data["classes"] == []
-    assert data["errors"] == [
-        {
-            "class": "2학년 1반",
-            "message": "파일 strict.toml: '1단원 복습' 의 상태 글자 'Started' 이(가) 프로필의 어느 규칙에도 맞지 않습니다 "
-            "(프로필의 submitted/started/not_started 목록에 이 글자를 넣으세요)",
-        }
-    ]
+    # the only class asked for failed: the run fails (exit 1) and prints no report
+    assert res.code == 1, res.err
+    assert res.out == ""
+    assert res.err == (
+        f"오류: 어느 반도 읽지 못했습니다 (2학년 1반: 파일 {drivers / 'strict.toml'}: '1단원 복습' 의 상태 글자 "
+        "'Started' 이(가) 프로필의 어느 규칙에도 맞지 않습니다 (프로필의 submitted/started/not_started 목록에 "
+        "이 글자를 넣으세요))\n"
+    )
 
 
 # ----- the model: properties that hold for any class -----------------------------------------
@@ -98,7 +95,7 @@ statuses = st.sampled_from([None, Status.SUBMITTED, Status.STARTED, Status.NOT_S
     data=st.data(),
 )
 def test_find_missing_properties(n: int, data: st.DataObject) -> None:
-    students = [Student(id=f"u{i}", name=f"학생{i}", username=f"s{i}") for i in range(n)]
+    students = [Learner(id=f"u{i}", name=f"학생{i}", username=f"s{i}") for i in range(n)]
     members = data.draw(st.sets(st.sampled_from([s.id for s in students])))
     group = Group(id="g", name="1모둠", member_ids=tuple(sorted(members)))
     # an empty individual list would mean "the whole class" (see Assignment)

@@ -141,5 +141,6 @@ def test_roster_required(remind_setup: dict[str, Any], run_cli) -> None:
     res = run_cli("lms", "remind", "--lms", "kolibri-test", "--yes")
     assert res.code == 2
     assert (
-        res.err == '오류: 학생 메일 주소 명단이 필요합니다 (--roster 파일 또는 설정의 roster = "명단.csv")\n'
+        res.err
+        == '오류: --roster: 학생 메일 주소 명단이 필요합니다 (설정의 roster = "명단.csv" 로 정하거나 명단 파일을 주세요)\n'
     )

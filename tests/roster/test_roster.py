@@ -14,6 +14,11 @@ from schoolauto.errors import DataError, MissingColumnsError, OutputExistsError,
 from schoolauto.roster import HEADERS, generate_roster, make_student_id, read_roster, write_roster
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # error messages show paths as given: relative names stay short
+
+
 def test_same_seed_same_roster_and_different_seed_differs():
     a = generate_roster(60, classes=2, seed=7)
     b = generate_roster(60, classes=2, seed=7)
@@ -167,14 +172,14 @@ def test_custom_id_column(tmp_path: Path):
     ],
 )
 def test_bad_roster_files(tmp_path: Path, rows, error, message):
-    path = _write_csv(tmp_path / "bad.csv", rows)
+    path = _write_csv(Path("bad.csv"), rows)  # relative: errors show paths as given
     with pytest.raises(error) as info:
         read_roster(path)
     assert str(info.value) == message
 
 
 def test_resolve_names_missing_column(tmp_path: Path):
-    roster = read_roster(_write_csv(tmp_path / "a.csv", [["학번", "성명"], ["1", "가"]]))
+    roster = read_roster(_write_csv(Path("a.csv"), [["학번", "성명"], ["1", "가"]]))
     with pytest.raises(MissingColumnsError) as info:
         roster.resolve("성별")
     assert str(info.value) == "파일 a.csv: 열 '성별' 이(가) 없습니다 / 있는 열: 성명"
@@ -216,7 +221,7 @@ def test_cli_generate_cp949_csv(run_cli, tmp_path: Path):
 
 
 def test_cli_refuses_overwrite(run_cli, tmp_path: Path):
-    out = tmp_path / "r.csv"
+    out = Path("r.csv")
     out.write_text("keep", encoding="utf-8")
     r = run_cli("roster", "generate", "--students", "3", "--out", out)
     assert r.code == 2
@@ -234,8 +239,8 @@ def test_cli_refuses_overwrite(run_cli, tmp_path: Path):
             ["--grades", "x"],
             "오류: --grades: 학년 목록을 읽을 수 없습니다: 'x' (예: 1 또는 1,2,3 또는 1-3)\n",
         ),
-        (["--students", "0"], "오류: 학생 수가 올바르지 않습니다: 0 (1 이상)\n"),
-        (["--out", "a.txt"], "오류: 명렬표는 .xlsx 또는 .csv 로 저장합니다: a.txt\n"),
+        (["--students", "0"], "오류: --students: 학생 수가 올바르지 않습니다: 0 (1 이상)\n"),
+        (["--out", "a.txt"], "오류: 파일 a.txt: 명렬표는 .xlsx 또는 .csv 로 저장합니다\n"),
     ],
 )
 def test_cli_bad_inputs(run_cli, tmp_path: Path, argv, message):
@@ -243,7 +248,7 @@ def test_cli_bad_inputs(run_cli, tmp_path: Path, argv, message):
     if "--out" not in argv:
         argv = [*argv, "--out", str(tmp_path / "r.csv")]
     else:
-        argv = ["--out", str(tmp_path / "a.txt")]
+        argv = ["--out", "a.txt"]
     r = run_cli(*base, *argv)
     assert r.code == 2
     assert r.err == message

@@ -16,6 +16,7 @@ even when group sizes differ by one.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,10 +95,10 @@ def evaluate(problem: Problem, assignment: Sequence[int]) -> Evaluation:
     numeric_term = 0.0
     means: dict[str, list[float | None]] = {}
     mean_range: dict[str, float] = {}
-    avg_size = problem.n / G
+    avg_size = problem.avg_size
     for attr, w in problem.numeric_balance.items():
         xs = problem.numeric[attr]
-        mu = sum(xs) / problem.n
+        mu = problem.center(attr)
         means[attr] = []
         for ms in members:
             distance = abs(sum(xs[i] - mu for i in ms)) / avg_size
@@ -140,7 +141,7 @@ def check_constraints(problem: Problem, assignment: Sequence[int]) -> Checks:
                 members=tuple(ms),
                 groups=(g + 1,),
                 ok=ok,
-                detail=f"{g + 1}모둠 {seats}석 (허용 {problem.min_size}~{problem.max_size})",
+                detail=f"{g + 1}{problem.unit} {seats}석 (허용 {problem.min_size}~{problem.max_size})",
             )
         )
     for c in problem.constraints:
@@ -167,7 +168,7 @@ def check_constraints(problem: Problem, assignment: Sequence[int]) -> Checks:
                     members=tuple(i for i in ms if col[i] == value),
                     groups=(g + 1,),
                     ok=k != 1,
-                    detail=f"{g + 1}모둠 {attr}={value} {k}명",
+                    detail=f"{g + 1}{problem.unit} {attr}={value} {k}명",
                 )
             )
     return out
@@ -176,22 +177,53 @@ def check_constraints(problem: Problem, assignment: Sequence[int]) -> Checks:
 CHECK_LABELS: Mapping[str, str] = {**KIND_LABELS, "size": "크기", "no_alone": "혼자 금지"}
 
 
+def _least_squares(total: int, levels: Sequence[int]) -> float:
+    """min sum c_g^2 over integers c_g >= levels[g] adding up to `total` (water-filling)."""
+    counts = sorted(levels)
+    left = total - sum(counts)
+    heap = list(counts)
+    heapq.heapify(heap)
+    while left > 0:
+        low = heapq.heappop(heap)
+        # Raise the lowest bins together: add one to this bin, the heap keeps the rest in order.
+        heapq.heappush(heap, low + 1)
+        left -= 1
+    return float(sum(c * c for c in heap))
+
+
 def simple_lower_bound(problem: Problem) -> float:
     """A bound no assignment can beat, from counting alone (no solver needed).
 
-    Balance: each value's headcounts, split as evenly as integers allow (some groups get the
-    ceiling of T_v / G, the rest the floor). Similar: each value needs at least ceil(T_v / max size)
-    groups, and every non-empty group has at least one value. Numeric: zero.
+    Balance: each value's headcounts as even as integers allow, where students kept together (or
+    fixed to a group) with the same value count in one group: each such chunk alone on an empty
+    group is the best case (merging chunks only raises the sum of squares), and the rest are
+    water-filled. Similar: each value needs at least ceil(T_v / max size) groups, and every
+    non-empty group has at least one value. Numeric: zero.
     """
+    from .blocks import make_blocks
+
     G = problem.n_groups
+    blocks = make_blocks(problem)
     bound = 0.0
     for attr, w in problem.balance.items():
         col = problem.categorical[attr]
         for v in problem.values(attr):
             total = sum(1 for x in col if x == v)
-            mean = total / G
-            high = total - G * (total // G)  # groups that get one more than the floor
-            bound += w * (high * (total // G + 1 - mean) ** 2 + (G - high) * (total // G - mean) ** 2)
+            fixed = [0] * G
+            chunks = []
+            for blk in blocks.blocks:
+                k = sum(1 for i in blk.members if col[i] == v)
+                if k and blk.fixed is not None and blk.fixed < G:
+                    fixed[blk.fixed] += k
+                elif k >= 2:
+                    chunks.append(k)
+            empty = [g for g in range(G) if fixed[g] == 0]
+            levels = list(fixed)
+            if len(chunks) <= len(empty):
+                for g, k in zip(empty, sorted(chunks, reverse=True), strict=False):
+                    levels[g] = k
+            squares = _least_squares(total, levels)
+            bound += w * (squares - total * total / G)
     for attr, w in problem.similar.items():
         col = problem.categorical[attr]
         cap = max(1, problem.max_size)
