@@ -32,8 +32,12 @@ def register(sub: Any) -> None:
             "공유(127.0.0.1 이 아닌 주소)하려면 환경변수 SCHOOLAUTO_UI_PASSWORD 에 접속 비밀번호를 넣어야 합니다."
         ),
     )
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"포트 (기본 {DEFAULT_PORT})")
-    p.add_argument("--host", default="127.0.0.1", help="들을 주소 (기본 127.0.0.1: 이 컴퓨터에서만)")
+    p.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, metavar="포트", help=f"포트 (기본 {DEFAULT_PORT})"
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", metavar="주소", help="들을 주소 (기본 127.0.0.1: 이 컴퓨터에서만)"
+    )
     p.add_argument("--no-browser", action="store_true", help="브라우저를 열지 않습니다")
     p.add_argument(
         "--max-upload-mb",
