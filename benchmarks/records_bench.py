@@ -1,8 +1,14 @@
 """Benchmark of the duplicate-book check (run: python benchmarks/records_bench.py [--students 1000]).
 
-1. Quality on generated data: precision / recall / F1 of `ratio` (the talk's method) at its published
-   cut-off 1.72 and at its best cut-off found by sweeping every score, and of `default`, side by side.
-2. Scale: a whole school (1,000 students, ~30,000 entries) end to end through the real CLI, in a
+1. Quality on generated data (the extended generator: subtitles, publishers and translators, edition
+   words, quote marks, transliterated authors, two slips in long titles, hand-written look-alikes):
+   precision / recall / F1 of `ratio` (the talk's app, exactly) at its published cut-off 1.72 and at
+   its best cut-off found by sweeping every score, and of `default`, side by side; recall of
+   `default` by variant.
+2. Speed of the default method against its previous version (before issue 11, kept in
+   `benchmarks/_records_before.py`) on the same entries in the same run: best of 5, interleaved,
+   cold caches.
+3. Scale: a whole school (1,000 students, ~30,000 entries) end to end through the real CLI, in a
    fresh process each: wall time and peak memory, against the bare Kiwi cost measured in the same
    run (a process that only loads the Kiwi model and tokenises each unique entry once).
 Prints figures only; it asserts nothing (speed is not a test).
@@ -23,7 +29,10 @@ from pathlib import Path
 from schoolauto.records import find_duplicate_books, read_reading_exports
 from schoolauto.records.evaluate import Scores, finding_key, score_report
 from schoolauto.records.generate import generate_reading_exports, read_gold
-from schoolauto.records.methods import RatioMethod, compare_text
+from schoolauto.records.methods import NormalizedJamoMethod, RatioMethod, compare_text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _records_before as before
 
 BARE_KIWI = r"""
 import sys, json
@@ -70,7 +79,7 @@ def quality(students: int, seed: int, tmp: Path) -> None:
     folder = tmp / "quality"
     gen = generate_reading_exports(folder, students=students, seed=seed, formats=("xlsx",))
     gold = read_gold(gen.gold)
-    ds = read_reading_exports([folder / f.name for f in gen.files])
+    ds = read_reading_exports(gen.files)
     print(
         f"\n## Quality: {gen.students} students, {len(ds.entries)} entries, {len(gold)} true pairs, "
         f"{gen.hard_negative_pairs} hard negatives (seed {seed})"
@@ -102,6 +111,63 @@ def quality(students: int, seed: int, tmp: Path) -> None:
     ]:
         print(f"{name:<28}{sc.precision:>10.4f}{sc.recall:>10.4f}{sc.f1:>8.4f}{sc.tp:>7}{sc.fp:>7}{sc.fn:>7}")
     print(f"default vs best ratio: F1 {default.f1:.4f} vs {best.f1:.4f} (+{default.f1 - best.f1:.4f})")
+    by_variant(ds, gen.gold, find_duplicate_books(ds, "default"))
+
+
+def by_variant(ds, gold_path: Path, report) -> None:  # type: ignore[no-untyped-def]
+    """Recall of the default method for each kind of retyping (a pair counts for each of its kinds)."""
+    import csv
+
+    found = {finding_key(f) for f in report.findings}
+    totals: dict[str, list[int]] = {}
+    with open(gold_path, encoding="utf-8-sig", newline="") as fh:
+        for r in csv.DictReader(fh):
+            a, b = (int(r["row_a"]), int(r["index_a"])), (int(r["row_b"]), int(r["index_b"]))
+            lo, hi = min(a, b), max(a, b)
+            hit = (r["file"], lo[0], lo[1], hi[0], hi[1]) in found
+            for kind in r["variant"].split("+"):
+                t = totals.setdefault(kind, [0, 0])
+                t[0] += hit
+                t[1] += 1
+    print("default recall by variant: " + ", ".join(f"{k} {h}/{n}" for k, (h, n) in sorted(totals.items())))
+
+
+def speed(students: int, seed: int, tmp: Path) -> None:
+    folder = tmp / "speed"
+    gen = generate_reading_exports(folder, students=students, seed=seed, formats=("xlsx",))
+    ds = read_reading_exports(gen.files)
+    groups = list(ds.by_student().values())
+
+    def once(method_factory, caches) -> float:  # type: ignore[no-untyped-def]
+        for c in caches:
+            c.cache_clear()
+        m = method_factory()
+        t = time.process_time()  # CPU time: other people's jobs on a shared machine count less
+        m.prepare(ds.entries)
+        for entries in groups:
+            for _ in m.find_matches(entries):
+                pass
+        return time.process_time() - t
+
+    from schoolauto.records import authors, text
+
+    now_caches = [
+        text.compact, text.jamo, text.title_key, authors.parse_author_part, authors.same_person,
+        authors.authors_compatible, authors.fold_name,
+    ]  # fmt: skip
+    then_caches = [before.compact, before.jamo, before.title_key, before.main_author, before.author_tokens]
+    # Interleaved, best of 5 each: on a shared machine the load drifts between runs.
+    then = now = float("inf")
+    for _ in range(5):
+        then = min(then, once(before.NormalizedJamoMethod, then_caches))
+        now = min(now, once(NormalizedJamoMethod, now_caches))
+    print(
+        f"\n## Speed of the default method: {len(ds.entries)} entries, {len(groups)} students (CPU seconds, best of 5, interleaved)"
+    )
+    print(f"{'version':<34}{'CPU s':>9}{'× previous':>12}")
+    print(f"{'previous (before issue 11)':<34}{then:>9.3f}{1.0:>12.2f}")
+    print(f"{'current':<34}{now:>9.3f}{now / then:>12.2f}")
+    print("target: current ≤ 1.10 × previous")
 
 
 def scale(students: int, seed: int, tmp: Path) -> None:
@@ -136,11 +202,14 @@ def main() -> None:
     ap.add_argument("--students", type=int, default=1000, help="students in the scale run")
     ap.add_argument("--quality-students", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-scale", action="store_true", help="skip the end-to-end scale runs")
     args = ap.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as d:
         quality(args.quality_students, args.seed, Path(d))
-        scale(args.students, args.seed, Path(d))
+        speed(args.students, args.seed, Path(d))
+        if not args.no_scale:
+            scale(args.students, args.seed, Path(d))
 
 
 if __name__ == "__main__":

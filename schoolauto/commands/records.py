@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
+import sys
 from typing import Any
 
-from ..errors import UsageError
-from ..fileio import check_writable
+from ..cli import add_output_options, emit, json_to_screen, output_request
 from ..secrets import get_secret
 
 INPUT_PASSWORD_ENV = "SCHOOLAUTO_INPUT_PASSWORD"
@@ -35,40 +34,38 @@ def register(sub: Any) -> None:
     d.add_argument(
         "inputs", nargs="+", metavar="파일_또는_폴더", help="독서활동상황 파일 또는 폴더 (여러 개 가능)"
     )
+    from ..records.methods import METHODS
+
     d.add_argument(
         "--method",
-        choices=["default", "ratio"],
+        choices=METHODS.names(),
         default="default",
-        help="비교 방법: default(기본, 정규화+자모 비교) 또는 ratio(형태소 비율, 발표 방식) (기본값: default)",
+        help=f"비교 방법: {METHODS.help()} (기본값: default)",
     )
-    d.add_argument("--cutoff", type=float, help="ratio 방법의 기준값 (기본값: 1.72, 2.0 은 완전히 같음)")
-    d.add_argument("--out", metavar="보고서.xlsx", help="엑셀 보고서를 쓸 경로")
-    d.add_argument("--json", metavar="결과.json", help="JSON 결과를 쓸 경로")
-    d.add_argument("--csv", metavar="결과.csv", help="CSV 결과를 쓸 경로")
-    d.add_argument("--school", default="", metavar="학교명", help="보고서 제목에 넣을 학교 이름")
     d.add_argument(
-        "--template", metavar="서식.xlsx", help="보고서 서식 파일 (기본값: templates/records_duplicates.xlsx)"
+        "--cutoff",
+        type=float,
+        metavar="기준값",
+        help="ratio 방법의 기준값 (기본값: 1.72, 2.0 은 완전히 같음)",
     )
+    d.add_argument("--school", default="", metavar="학교명", help="보고서 제목에 넣을 학교 이름")
     d.add_argument(
         "--ask-password",
         action="store_true",
         help="입력 파일의 암호를 터미널에서 묻습니다 (환경변수가 없을 때)",
     )
-    d.add_argument(
-        "--encrypt",
-        action="store_true",
-        help=f"엑셀 보고서에 암호를 겁니다 (암호는 환경변수 {OUTPUT_PASSWORD_ENV} 또는 입력)",
-    )
-    d.add_argument("--overwrite", action="store_true", help="이미 있는 출력 파일을 덮어씁니다")
+    add_output_options(d, template="records_duplicates", csv_help="CSV (한 줄에 중복 한 쌍)")
     d.set_defaults(handler=cmd_duplicates)
 
     g = rs.add_parser(
         "generate",
         help="시험용 가상 독서활동상황 파일을 만듭니다 (중복·함정 포함, 정답 파일 포함)",
-        description="faker 로 만든 가상 학생의 NEIS 반별 독서활동상황 내보내기 파일과, 진짜 중복 쌍을 적은 gold.csv 를 만듭니다.",
-        epilog="예: schoolauto records generate --students 90 --out-dir 가상자료 --format xlsx,csv --seed 1",
+        description="faker 로 만든 가상 학생의 NEIS 반별 독서활동상황 내보내기 파일을 폴더에, "
+        "진짜 중복 쌍을 적은 정답 파일을 그 옆(폴더_정답.csv)에 만듭니다 (검사할 폴더에는 정답 파일이 없습니다).",
+        epilog="예: schoolauto records generate --students 90 --out-dir 가상자료 --format xlsx,csv --seed 1\n"
+        "    schoolauto records duplicates 가상자료/ --out 중복검사.xlsx\n정답 파일은 가상자료_정답.csv 에 생깁니다.",
     )
-    g.add_argument("--students", type=int, default=60, help="학생 수 (기본값: 60)")
+    g.add_argument("--students", type=int, default=60, metavar="학생수", help="학생 수 (기본값: 60)")
     g.add_argument(
         "--grade",
         type=int,
@@ -76,11 +73,15 @@ def register(sub: Any) -> None:
         choices=[1, 2, 3],
         help="현재 학년: 1학년부터 이 학년까지 기록 (기본값: 3)",
     )
-    g.add_argument("--class-size", type=int, default=30, help="반당 학생 수 (기본값: 30)")
-    g.add_argument("--books", type=int, default=30, help="학생당 평균 도서 수 (기본값: 30)")
-    g.add_argument("--format", default="xlsx", help="파일 형식: xlsx, csv 또는 xlsx,csv (기본값: xlsx)")
+    g.add_argument("--class-size", type=int, default=30, metavar="학생수", help="반당 학생 수 (기본값: 30)")
+    g.add_argument("--books", type=int, default=30, metavar="권수", help="학생당 평균 도서 수 (기본값: 30)")
+    g.add_argument(
+        "--format", default="xlsx", metavar="형식", help="파일 형식: xlsx, csv 또는 xlsx,csv (기본값: xlsx)"
+    )
     g.add_argument("--out-dir", required=True, metavar="폴더", help="파일을 쓸 폴더")
-    g.add_argument("--seed", type=int, default=0, help="난수 시드: 같은 시드는 같은 파일 (기본값: 0)")
+    g.add_argument(
+        "--seed", type=int, default=0, metavar="시드", help="난수 시드: 같은 시드는 같은 파일 (기본값: 0)"
+    )
     g.add_argument("--overwrite", action="store_true", help="이미 있는 파일을 덮어씁니다")
     g.set_defaults(handler=cmd_generate)
 
@@ -95,72 +96,59 @@ def _input_password(args: argparse.Namespace) -> str | None:
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
-    from ..records import find_duplicate_books, get_method, read_reading_exports
-    from ..records.report import write_duplicate_outputs
+    from ..records import DuplicateCheckRequest, check_duplicates
 
-    if args.cutoff is not None and args.method != "ratio":
-        raise UsageError("--cutoff 는 --method ratio 와 함께 씁니다")
-    outputs = [o for o in (args.out, args.json, args.csv) if o]
-    inputs = {Path(i).resolve() for i in args.inputs}
-    for o in outputs:
-        if Path(o).resolve() in inputs:
-            raise UsageError(f"출력 파일 {o} 이(가) 입력 파일과 같습니다: 입력 파일은 바꾸지 않습니다")
-        check_writable(o, overwrite=args.overwrite)
-    if args.out and not args.out.lower().endswith(".xlsx"):
-        raise UsageError("--out 은 .xlsx 파일이어야 합니다")
-    out_password = None
-    if args.encrypt:
-        if not args.out:
-            raise UsageError("--encrypt 는 --out 과 함께 씁니다")
-        out_password = get_secret(OUTPUT_PASSWORD_ENV, prompt="보고서에 걸 암호: ")
-    method = get_method(args.method, args.cutoff)
-    password = _input_password(args)
-    dataset = read_reading_exports(args.inputs, password=password, on_file=method.start)
-    report = find_duplicate_books(dataset, method)
-    written = write_duplicate_outputs(
-        report,
-        xlsx=args.out,
-        json_path=args.json,
-        csv_path=args.csv,
-        overwrite=args.overwrite,
-        password=out_password,
-        school_name=args.school,
-        template=args.template or "records_duplicates",
+    request = output_request(args, inputs=args.inputs)  # every destination checked before the work
+    report = check_duplicates(
+        DuplicateCheckRequest(
+            inputs=args.inputs,
+            method=args.method,
+            cutoff=args.cutoff,
+            school=args.school,
+            password=_input_password(args),
+        )
     )
+    written = emit(report, args, request, inputs=args.inputs)
     counts = report.counts()
-    print(
-        f"학생 {dataset.student_count}명, 도서 {len(dataset.entries)}건을 검사했습니다: "
+    to_screen = json_to_screen(args)
+    say = (lambda *a: print(*a, file=sys.stderr)) if to_screen else print
+    say(
+        f"학생 {report.dataset.student_count}명, 도서 {len(report.dataset.entries)}건을 검사했습니다: "
         f"중복 {len(report.findings)}건 (완전 중복 {counts['exact']}, 유사 {counts['similar']})"
     )
-    if not args.quiet and not outputs:
+    if report.overlong:
+        say(f"너무 길어 비교하지 않은 기재 {len(report.overlong)}건이 있습니다 (보고서 JSON 의 overlong)")
+    if not args.quiet and not request.any:
         for f in report.findings:
             label = "완전 중복" if f.kind == "exact" else "유사"
             print(f"- {f.student.label}: [{label}] {f.a.text}  ↔  {f.b.text}  ({f.reason})")
         if report.findings:
             print("엑셀 보고서를 받으려면 --out 보고서.xlsx 를 붙이세요.")
     for w in written:
-        print(f"저장: {w}")
+        say(f"저장: {w}")
     return 0
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from ..records.generate import generate_reading_exports
+    from ..records import GenerateRequest, generate
 
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    result = generate_reading_exports(
-        args.out_dir,
-        students=args.students,
-        grade=args.grade,
-        class_size=args.class_size,
-        books_per_student=args.books,
-        formats=formats,
-        seed=args.seed,
-        overwrite=args.overwrite,
+    formats = [f.strip().lower() for f in args.format.split(",")]
+    result = generate(
+        GenerateRequest(
+            out_dir=args.out_dir,
+            students=args.students,
+            grade=args.grade,
+            class_size=args.class_size,
+            books=args.books,
+            format=[f for f in formats if f],
+            seed=args.seed,
+            overwrite=args.overwrite,
+        )
     )
     print(
         f"가상 학생 {result.students}명, 도서 {result.entries}건, 진짜 중복 쌍 {result.true_pairs}개, "
         f"함정(다른 책) {result.hard_negative_pairs}건을 만들었습니다."
     )
-    print(f"파일 {len(result.files)}개: {os.path.commonpath([str(f) for f in result.files])}")
+    print(f"파일 {len(result.files)}개: {os.path.commonpath([str(f.parent) for f in result.files])}")
     print(f"정답 파일: {result.gold}")
     return 0

@@ -61,3 +61,13 @@ def load_lookalikes() -> tuple[LookalikePair, ...]:
 def known_compact_titles() -> frozenset[str]:
     """Compact forms of catalogue titles (volume removed), used to keep '총, 균, 쇠' in one piece."""
     return frozenset(compact(split_volume(b.title)[0]) for b in load_books())
+
+
+@lru_cache(maxsize=1)
+def load_subtitles() -> dict[tuple[str, str], str]:
+    """(title, author) -> the book's subtitle, hand-written (data/subtitles.tsv)."""
+    return {
+        (r["title"].strip(), r["author"].strip()): r["subtitle"].strip()
+        for r in _rows("subtitles.tsv")
+        if r.get("title") and r.get("subtitle")
+    }

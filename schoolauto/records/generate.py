@@ -18,13 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
-from ..errors import UsageError
-from ..fileio import check_writable, write_bytes_atomic, write_csv
-from .catalog import Book, load_books, load_lookalikes
-from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume
+from ..errors import OutputExistsError, ReportError, UsageError
+from ..fileio import commit_files, csv_bytes
+from .catalog import Book, LookalikePair, load_books, load_lookalikes, load_subtitles
+from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume, title_key
 
 SUBJECTS = ["공통", "국어", "영어", "수학", "사회", "과학", "정보", "진로"]
 HEADER = ["번  호", "성  명", "학  년", "과목 또는 영역", "독서활동 상황"]
@@ -57,7 +54,43 @@ _CONSONANT_SLIPS = {
 }  # fmt: skip
 ROLE_WORDS = ["저", "지음", "글", "저자", "엮음"]
 TRANSLATORS = ["김진준", "조현욱", "이덕환", "전영애", "황현산", "김난주", "홍성광", "이종인"]
-WRAPS = [("《", "》"), ("<", ">"), ("「", "」"), ("『", "』"), ("[", "]"), ("〈", "〉")]
+WRAPS = [
+    ("《", "》"),
+    ("<", ">"),
+    ("「", "」"),
+    ("『", "』"),
+    ("[", "]"),
+    ("〈", "〉"),
+    ('"', '"'),
+    ("'", "'"),
+]
+PUBLISHERS = [
+    "민음사",
+    "문학동네",
+    "창비",
+    "열린책들",
+    "김영사",
+    "사계절",
+    "비룡소",
+    "을유문화사",
+    "해냄",
+    "동아시아",
+]
+EDITIONS = [
+    "개정판",
+    "(개정증보판)",
+    "양장",
+    "(리커버 특별판)",
+    "보급판",
+    "10주년 기념판",
+    "(완역본)",
+    "무삭제판",
+    "(특별판)",
+]
+SUBTITLE_SEPS = [": ", " : ", " - ", "—", " – ", " ("]
+# Transliteration slips on foreign names: (written, also written) pairs of syllable parts.
+TRANSLIT = [("예", "에"), ("에", "예"), ("페", "뻬"), ("테", "떼"), ("토", "또"), ("카", "까"), ("키", "끼"),
+            ("스", "쓰"), ("프", "쁘"), ("베", "페"), ("쉐", "셰"), ("셰", "세"), ("어", "오"), ("츠", "쯔")]  # fmt: skip
 
 
 @dataclass
@@ -99,9 +132,11 @@ def _decompose(ch: str) -> tuple[int, int, int] | None:
     return code // 588, (code % 588) // 28, code % 28
 
 
-def jamo_typo(text: str, rng: random.Random) -> str | None:
-    """One jamo changed as a one-key slip would: 역사 -> 역샤, 데우스 -> 데유스, a final dropped or added."""
-    positions = [i for i, ch in enumerate(text) if _decompose(ch)]
+def jamo_typo(text: str, rng: random.Random, *, limit: int | None = None) -> str | None:
+    """One jamo changed as a one-key slip would: 역사 -> 역샤, 데우스 -> 데유스, a final dropped or added.
+
+    `limit`: only the first `limit` characters (the title before its volume or part word)."""
+    positions = [i for i, ch in enumerate(text[:limit]) if _decompose(ch)]
     if not positions:
         return None
     for _ in range(10):
@@ -127,7 +162,11 @@ def _respace(title: str, rng: random.Random) -> str:
         spaces = [m.start() for m in re.finditer(" ", title)]
         i = rng.choice(spaces)
         return title[:i] + title[i + 1 :]
-    chars = [i for i in range(1, len(title)) if title[i] != " " and title[i - 1] != " "]
+    chars = [
+        i
+        for i in range(1, len(title))
+        if title[i] != " " and title[i - 1] != " " and not (title[i].isdigit() and title[i - 1].isdigit())
+    ]
     if not chars:
         return title + " "
     i = rng.choice(chars)
@@ -157,25 +196,80 @@ def _volume_variant(title: str, rng: random.Random) -> str:
     return form.format(b=base, v=vol)
 
 
-def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
+def _translit_variant(author: str, rng: random.Random) -> str | None:
+    """The same foreign name transliterated another way: 도스토옙스키 -> 도스또옙스키, 셰익스피어 -> 세익스피어."""
+    options = [(a, b) for a, b in TRANSLIT if a in author]
+    if not options or len(compact(author)) < 4:
+        return None
+    a, b = rng.choice(options)
+    i = rng.choice([m.start() for m in re.finditer(a, author)])
+    return author[:i] + b + author[i + len(a) :]
+
+
+def _title_span(title: str) -> int:
+    """How many leading characters are the title proper (not its volume or part word)."""
+    base, vol = split_volume(title)
+    return len(base) if vol is not None and len(base) <= len(title) else len(title)
+
+
+def _two_typos(title: str, rng: random.Random) -> str | None:
+    """Two one-key slips in different syllables of a long title (8 syllables or more)."""
+    span = _title_span(title)
+    if len(title_key(title).compact) < 8:
+        return None
+    for _ in range(10):
+        first = jamo_typo(title, rng, limit=span)
+        second = jamo_typo(first, rng, limit=span) if first else None
+        if (
+            second
+            and sum(1 for x, y in zip(second, title, strict=False) if x != y) == 2
+            and len(second) == len(title)
+        ):
+            return second
+    return None
+
+
+# Retypings of the title itself come first, additions around it after (a slip in the title, not in
+# an edition word added later); two slips are never combined with a third.
+OPS = ["space", "typo", "typo2", "volume", "punct", "author", "translit", "subtitle", "edition", "publisher",
+       "brackets", "fullwidth"]  # fmt: skip
+
+
+def make_variant(
+    book: Book, rng: random.Random, *, two_typos: bool = True, authored: bool = True
+) -> tuple[str, str]:
     """(entry text, variant label): the same book retyped the way teachers retype."""
     title, author = book.title, book.author
-    ops = rng.sample(
-        ["space", "typo", "author", "brackets", "punct", "volume", "fullwidth"], k=rng.choice([1, 1, 2])
-    )
+    ops = rng.sample(OPS, k=rng.choice([1, 1, 2]))
+    if (book.title, book.author) in load_subtitles() and "subtitle" not in ops and rng.random() < 0.5:
+        ops[0] = "subtitle"  # the few books with a known subtitle get it often
+    ops = sorted(ops, key=OPS.index)
+    if "typo2" in ops and ("typo" in ops or not two_typos):
+        ops.remove("typo2")
     labels = []
     auth: str | None = author
+    tail = ""  # what follows the author inside the brackets: a publisher
     for op in ops:
         if op == "space":
             title = _respace(title, rng)
         elif op == "typo":
-            t = jamo_typo(title, rng)
+            t = jamo_typo(title, rng, limit=_title_span(title))
             if t and compact(t) != compact(book.title) and len(compact(book.title)) >= 3:
                 title = t
             else:
                 continue
+        elif op == "typo2":
+            t = _two_typos(title, rng)
+            if t is None or auth != author:
+                continue
+            title = t
         elif op == "author":
             auth = _author_variant(author, rng)
+        elif op == "translit":
+            new_author = _translit_variant(author, rng) if auth == author else None
+            if new_author is None:
+                continue
+            auth = new_author
         elif op == "brackets":
             o, c = rng.choice(WRAPS)
             title = f"{o}{title}{c}"
@@ -187,16 +281,36 @@ def make_variant(book: Book, rng: random.Random) -> tuple[str, str]:
             else:
                 title = title + rng.choice([".", "!", "…"])
         elif op == "volume":
+            if split_volume(book.title)[1] is None:
+                continue
             new = _volume_variant(title, rng)
             if new == title:
                 continue
             title = new
+        elif op == "subtitle":
+            # the rule needs the author on both sides: without it, 코스모스 / 코스모스: 가능한 세계들 is undecidable
+            sub = load_subtitles().get((book.title, book.author))
+            if sub is None or auth is None or not authored:
+                continue
+            sep = rng.choice(SUBTITLE_SEPS)
+            title = f"{title}{sep}{sub}" + (")" if sep.endswith("(") else "")
+        elif op == "publisher":
+            if auth is None:
+                continue
+            tail = rng.choice([", ", "/", ", ", " / "]) + rng.choice(PUBLISHERS)
+        elif op == "edition":
+            word = rng.choice(EDITIONS)
+            title = (
+                f"{title} {word}"
+                if rng.random() < 0.7
+                else f"{word} {title}".replace("(", "").replace(")", "")
+            )
         elif op == "fullwidth":
             labels.append(op)
             text = f"{title}（{auth}）" if auth else title
             return text, "+".join(labels)
         labels.append(op)
-    text = f"{title}({auth})" if auth else title
+    text = f"{title}({auth}{tail})" if auth else title
     return text, "+".join(labels) or "exact"
 
 
@@ -217,6 +331,14 @@ def hard_negative(
 ) -> tuple[Book, str] | None:
     """A different book that looks like `book`."""
     lookalikes = [p for p in load_lookalikes() if compact(p.a.title) == compact(book.title)]
+    lookalikes += [
+        LookalikePair(p.b, p.a, p.kind)
+        for p in load_lookalikes()
+        if compact(p.b.title) == compact(book.title) and p.kind in ("subtitle_volume", "part", "symbol")
+    ]
+    if not has_author:
+        # with no author written on the original, nobody could tell a same-titled book apart
+        lookalikes = [p for p in lookalikes if compact(p.b.title) != compact(p.a.title)]
     if lookalikes and rng.random() < 0.6:
         p = rng.choice(lookalikes)
         return p.b, f"lookalike:{p.kind}"
@@ -238,6 +360,15 @@ def hard_negative(
     if other and compact(other) != compact(book.title):
         return Book(other, fake_author, book.category), "one_syllable"
     return None
+
+
+def _subtitle_of_held(book: Book, held: Sequence[Book]) -> bool:
+    """`나니아 연대기: 새벽 출정호의 항해` while the student holds `나니아 연대기` by the same author: by the
+    subtitle rule that is the same book, so it is no fair negative."""
+    key = title_key(book.title)
+    return bool(key.sub) and any(
+        title_key(h.title).compact == key.main and compact(h.author) == compact(book.author) for h in held
+    )
 
 
 def _book_id(book: Book) -> str:
@@ -269,20 +400,34 @@ def plan_students(
         plan = StudentPlan(klass=klass, number=number, name=fake.name())
         n_books = max(4, int(rng.gauss(books_per_student, books_per_student / 6)))
         chosen = rng.sample(catalogue, k=min(n_books, len(catalogue)))
+        titles = [compact(split_volume(b.title)[0]) for b in chosen]
         placed = [
-            Placed(_book_id(b), f"{b.title}({b.author})" if rng.random() > 0.03 else b.title) for b in chosen
+            # now and then without its author, unless another chosen book has the same title
+            Placed(
+                _book_id(b),
+                b.title if rng.random() < 0.03 and titles.count(t) == 1 else f"{b.title}({b.author})",
+            )
+            for b, t in zip(chosen, titles, strict=True)
         ]
         extra: list[Placed] = []
         for b, first in zip(chosen, placed, strict=True):
             if rng.random() < duplicate_rate:
-                text, label = make_variant(b, rng)
+                authored = first.text != b.title
+                text, label = make_variant(b, rng, authored=authored)
                 extra.append(Placed(_book_id(b), text, label))
-                if rng.random() < 0.1:  # now and then a third copy
-                    text, label = make_variant(b, rng)
+                if rng.random() < 0.1:  # now and then a third copy (two slips only in one of them)
+                    text, label = make_variant(b, rng, two_typos="typo2" not in label, authored=authored)
                     extra.append(Placed(_book_id(b), text, label))
             if rng.random() < negative_rate:
-                neg = hard_negative(b, fake.name(), rng, has_author=first.text != b.title)
-                if neg is not None and _book_id(neg[0]) != _book_id(b):
+                # a copy without its author cannot be told from the same title by another author
+                copies = [first, *(p for p in extra if p.book_id == _book_id(b))]
+                authored = all(p.text.rstrip().endswith((")", "）")) for p in copies)
+                neg = hard_negative(b, fake.name(), rng, has_author=authored)
+                if (
+                    neg is not None
+                    and _book_id(neg[0]) != _book_id(b)
+                    and not _subtitle_of_held(neg[0], chosen)
+                ):
                     nb, label = neg
                     extra.append(Placed(_book_id(nb), f"{nb.title}({nb.author})", f"negative:{label}"))
         everything = placed + extra
@@ -334,6 +479,69 @@ def _layout_rows(
     return rows, meta, merges
 
 
+FORMATS = ("xlsx", "csv")
+GOLD_SUFFIX = "_정답.csv"  # the gold file sits beside the export folder, never inside it
+
+
+def gold_path(out_dir: str | Path) -> Path:
+    """`exports/` -> `exports_정답.csv` next to it: a check of the folder never sees the answers."""
+    out = Path(out_dir)
+    if out.name in ("", ".", ".."):
+        out = out.resolve()
+    return out.parent / f"{out.name}{GOLD_SUFFIX}"
+
+
+@dataclass
+class GenerateRequest:
+    """What `records generate` makes: the exports in `out_dir/`, the gold file `out_dir_정답.csv` beside it."""
+
+    out_dir: str | Path
+    students: int = 60
+    grade: int = 3
+    year: int = 2026
+    class_size: int = 30
+    books: int = 30  # books per student, on average
+    format: Sequence[str] = ("xlsx",)
+    seed: int = 0
+    overwrite: bool = False
+
+
+def generate(request: GenerateRequest) -> GeneratedExports:
+    """Synthetic 반별 exports with injected duplicates and look-alikes, and their gold file."""
+    return generate_reading_exports(
+        request.out_dir,
+        students=request.students,
+        grade=request.grade,
+        year=request.year,
+        class_size=request.class_size,
+        books_per_student=request.books,
+        formats=request.format,
+        seed=request.seed,
+        overwrite=request.overwrite,
+    )
+
+
+def _check_request(
+    out: Path, students: int, class_size: int, books: int, grade: int, formats: Sequence[str]
+) -> None:
+    for value, name in ((students, "students"), (class_size, "class_size"), (books, "books")):
+        if value < 1:
+            raise UsageError(f"1 이상이어야 합니다 (받은 값: {value})", field=name)
+    if not 1 <= grade <= 3:
+        raise UsageError(f"1, 2, 3 중 하나여야 합니다 (받은 값: {grade})", field="grade")
+    if books > 500:
+        raise UsageError(f"500 이하여야 합니다 (받은 값: {books})", field="books")
+    if not formats:
+        raise UsageError("파일 형식을 하나 이상 주세요 (가능한 값: xlsx, csv)", field="format")
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise UsageError(
+            f"알 수 없는 형식입니다: {', '.join(sorted(set(bad)))} (가능한 값: xlsx, csv)", field="format"
+        )
+    if out.exists() and not out.is_dir():
+        raise UsageError("폴더가 아니라 파일입니다: 폴더 이름을 주세요", path=out, field="out_dir")
+
+
 def generate_reading_exports(
     out_dir: str | Path,
     *,
@@ -348,14 +556,12 @@ def generate_reading_exports(
     books_per_student: int = 30,
     overwrite: bool = False,
 ) -> GeneratedExports:
-    """Write one 반별 export per class (xlsx and/or CP949 csv) and gold.csv into `out_dir`."""
-    if students < 1:
-        raise UsageError("--students 는 1 이상이어야 합니다")
-    bad = set(formats) - {"xlsx", "csv"}
-    if bad:
-        raise UsageError(f"알 수 없는 형식입니다: {', '.join(sorted(bad))} (가능한 값: xlsx, csv)")
+    """Write one 반별 export per class (xlsx and/or CP949 csv) into `out_dir/` and the gold file
+    `<out_dir>_정답.csv` beside that folder, so a check of the export folder never sees it."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    formats = [f.strip().lower() for f in formats if f.strip()]
+    _check_request(out, students, class_size, books_per_student, grade, formats)
+    exports = out
     plans = plan_students(
         students,
         grade=grade,
@@ -369,18 +575,22 @@ def generate_reading_exports(
     for p in plans:
         by_class.setdefault(p.klass, []).append(p)
     names = {k: f"{year}_{grade}학년_{k}반_독서활동상황" for k in by_class}
-    targets = [out / f"{names[k]}.{fmt}" for k in by_class for fmt in formats] + [out / "gold.csv"]
+    targets = [exports / f"{names[k]}.{fmt}" for k in by_class for fmt in formats] + [gold_path(out)]
     for t in targets:
-        check_writable(t, overwrite=overwrite)
+        if t.exists() and not overwrite:
+            raise OutputExistsError(
+                "출력 파일이 이미 있습니다", path=t, hint="다른 폴더를 주세요", field="out_dir"
+            )
+    pending: list[tuple[Path, bytes]] = []
     files: list[Path] = []
     gold_rows: list[list[object]] = []
     n_entries = negatives = 0
     for k, plan_list in by_class.items():
         rows, meta, merges = _layout_rows(plan_list, year, grade, k)
         for fmt in formats:
-            path = out / f"{names[k]}.{fmt}"
+            path = exports / f"{names[k]}.{fmt}"
             data = _xlsx_bytes(rows, merges) if fmt == "xlsx" else _csv_bytes(rows)
-            write_bytes_atomic(path, data, overwrite=overwrite)
+            pending.append((path, data))
             files.append(path)
         # gold: every pair of one student's entries that are the same book
         by_student: dict[int, list[tuple[int, int, Placed]]] = {}
@@ -402,7 +612,15 @@ def generate_reading_exports(
                         gold_rows.append(
                             [names[k], k, number, name, ra, ia, pa.text, rb, ib, pb.text, variant]
                         )
-    gold = write_csv(out / "gold.csv", GOLD_HEADER, gold_rows, overwrite=overwrite)
+    gold = gold_path(out)
+    pending.append((gold, csv_bytes(GOLD_HEADER, gold_rows)))
+    try:
+        exports.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(
+            f"출력 폴더를 만들 수 없습니다 ({exc.strerror})", path=exports, field="out_dir"
+        ) from exc
+    commit_files(pending, overwrite=overwrite)  # all files or none
     return GeneratedExports(
         files=files, gold=gold, students=len(plans), entries=n_entries, true_pairs=len(gold_rows),
         hard_negative_pairs=negatives,
@@ -410,6 +628,9 @@ def generate_reading_exports(
 
 
 def _xlsx_bytes(rows: list[list[object]], merges: list[tuple[int, int]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     ws = wb.active
     ws.title = "독서활동상황"

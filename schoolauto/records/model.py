@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ..reports.engine import TemplateReport
 
 
 @dataclass(frozen=True)
@@ -123,13 +126,18 @@ class Finding:
 
 @dataclass
 class DuplicateReport:
-    """The outcome of one check."""
+    """The outcome of one check (a job result: xlsx from its template, JSON, CSV, a DataFrame)."""
+
+    template_name: ClassVar[str] = "records_duplicates"
 
     method: str
     cutoff: float | None
     dataset: ReadingDataset
     findings: list[Finding]
     seconds: float = 0.0
+    school_name: str = ""
+    # entries longer than any real title: not compared, listed so somebody looks at them
+    overlong: list[BookEntry] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = {KIND_EXACT: 0, KIND_SIMILAR: 0}
@@ -150,6 +158,30 @@ class DuplicateReport:
                 "files": list(self.dataset.files),
                 "method": self.method,
                 "cutoff": self.cutoff,
+                "overlong_entries": len(self.overlong),
             },
             "findings": [f.to_json() for f in self.findings],
+            "overlong": [{"student": e.student.to_json(), "entry": _overlong_json(e)} for e in self.overlong],
         }
+
+    def csv_table(self) -> tuple[list[str], list[list[Any]]]:
+        from .report import CSV_HEADER, csv_rows
+
+        return list(CSV_HEADER), csv_rows(self)
+
+    def fill_template(self, doc: TemplateReport) -> None:
+        from .report import fill_report
+
+        fill_report(self, doc)
+
+    def to_frame(self) -> Any:
+        from ..outputs import frame_of
+
+        return frame_of(self)
+
+
+def _overlong_json(e: BookEntry) -> dict[str, Any]:
+    out = e.to_json()
+    out["length"] = len(e.text)
+    out["text"] = e.text[:100] + "…"  # the start is enough to find it; the rest may be pasted junk
+    return out

@@ -67,8 +67,17 @@ def _files_label(files: list[str]) -> str:
 def build_workbook(
     report: DuplicateReport, *, school_name: str = "", template: str | Path = TEMPLATE
 ) -> TemplateReport:
-    counts = report.counts()
     doc = TemplateReport(template)
+    if school_name:
+        report.school_name = school_name
+    fill_report(report, doc)
+    return doc
+
+
+def fill_report(report: DuplicateReport, doc: TemplateReport) -> None:
+    """Fill the markers the template has: the summary placeholders and the `findings` table."""
+    counts = report.counts()
+    school_name = report.school_name
     doc.fill(
         {
             "school_name": school_name,
@@ -84,8 +93,7 @@ def build_workbook(
             "students_with_findings": len({f.student.key for f in report.findings}),
         }
     )
-    doc.fill_table("중복 목록", "findings", finding_rows(report))
-    return doc
+    doc.fill_table("findings", finding_rows(report))
 
 
 def csv_rows(report: DuplicateReport) -> list[list[Any]]:

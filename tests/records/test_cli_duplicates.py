@@ -108,12 +108,12 @@ def test_encrypted_output_and_input(
     locked = encrypt(export, tmp_path / "locked-in.xlsx", "in-pw")
     r = run_cli("records", "duplicates", locked)
     assert r.code == 1
-    assert r.err.startswith("오류: 파일 locked-in.xlsx: 암호가 걸린 파일입니다")
+    assert r.err.startswith(f"오류: 파일 {locked}: 암호가 걸린 파일입니다")
     monkeypatch.setenv("SCHOOLAUTO_INPUT_PASSWORD", "wrong")
     r = run_cli("records", "duplicates", locked)
     assert (r.code, r.err.strip()) == (
         1,
-        "오류: 파일 locked-in.xlsx: 암호가 맞지 않습니다 (암호를 확인하세요)",
+        f"오류: 파일 {locked}: 암호가 맞지 않습니다 (암호를 확인하세요)",
     )
     monkeypatch.setenv("SCHOOLAUTO_INPUT_PASSWORD", "in-pw")
     assert run_cli("records", "duplicates", locked).code == 0
@@ -155,7 +155,8 @@ def test_bad_input_messages(run_cli, tmp_path: Path, make, code: int, message: s
     path = make(tmp_path)
     out = tmp_path / "report.xlsx"
     r = run_cli("records", "duplicates", path, "--out", out)
-    assert (r.code, r.err.strip()) == (code, message)
+    # the file is named as the user gave it
+    assert (r.code, r.err.strip()) == (code, message.replace(f"파일 {path.name}", f"파일 {path}"))
     assert "Traceback" not in r.err
     assert not out.exists()
     assert not list(tmp_path.glob(".report.xlsx.*"))  # no partial report
@@ -172,19 +173,21 @@ def test_usage_errors(run_cli, export: Path, tmp_path: Path) -> None:
     r = run_cli("records", "duplicates", export, "--out", existing)
     assert (r.code, r.err.strip()) == (
         2,
-        "오류: 파일 exists.xlsx: 출력 파일이 이미 있습니다 (다른 이름을 주거나 --overwrite 를 붙이세요)",
+        f"오류: 파일 {existing}: 출력 파일이 이미 있습니다 (다른 이름을 주거나 --overwrite 를 붙이세요)",
     )
     assert existing.read_bytes() == b"keep me"
     r = run_cli("records", "duplicates", export, "--method", "fuzzy")
     assert r.code == 2 and "--method: 잘못된 값 'fuzzy'" in r.err
     r = run_cli("records", "duplicates", export, "--cutoff", "1.8")
-    assert (r.code, r.err.strip()) == (2, "오류: --cutoff 는 --method ratio 와 함께 씁니다")
+    assert (r.code, r.err.strip()) == (2, "오류: --cutoff: 기준값은 ratio 방법에만 씁니다")
+    r = run_cli("records", "duplicates", export, "--method", "ratio", "--cutoff", "2.5")
+    assert (r.code, r.err.strip()) == (2, "오류: --cutoff: 1.0 과 2.0 사이여야 합니다 (받은 값: 2.5)")
     r = run_cli("records", "duplicates", export, "--out", export)
     assert r.code == 2 and "입력 파일과 같습니다" in r.err
     r = run_cli("records", "duplicates")
     assert r.code == 2 and "다음 인자가 필요합니다: 파일_또는_폴더" in r.err
     r = run_cli("records", "duplicates", export, "--out", tmp_path / "r.txt")
-    assert (r.code, r.err.strip()) == (2, "오류: --out 은 .xlsx 파일이어야 합니다")
+    assert r.code == 2 and "엑셀 보고서는 .xlsx 파일이어야 합니다" in r.err
 
 
 def test_overwrite_replaces_atomically(run_cli, export: Path, tmp_path: Path) -> None:
@@ -212,3 +215,39 @@ def test_skipped_file_in_a_folder_is_a_korean_warning(run_cli, tmp_path: Path) -
         r.err.strip()
         == "경고: 건너뜀: 메모.csv (필요한 열이 없습니다: 독서활동상황(또는 도서명) / 찾은 열: 이름, 나이)"
     )
+
+
+def test_json_to_the_screen_and_the_output_protocol(run_cli, export: Path, tmp_path: Path) -> None:
+    from schoolauto.outputs import OutputRequest, Reportable, write_outputs
+    from schoolauto.records import DuplicateCheckRequest, check_duplicates
+
+    r = run_cli("records", "duplicates", export, "--json", "-")
+    assert r.code == 0
+    data = json.loads(r.out)
+    jsonschema.validate(data, SCHEMA)
+    assert data["summary"]["findings"] == 3 and data["summary"]["overlong_entries"] == 0
+    assert not (Path.cwd() / "-").exists()
+    assert "학생 2명" in r.err  # the summary line goes to the error stream, the JSON alone to the screen
+
+    report = check_duplicates(DuplicateCheckRequest(inputs=[export], school="한빛고"))
+    assert isinstance(report, Reportable)
+    header, rows = report.csv_table()
+    assert header[:3] == ["반", "번호", "성명"] and len(rows) == 3
+    written = write_outputs(report, OutputRequest(out=tmp_path / "r.xlsx", csv=tmp_path / "r.csv"))
+    assert [p.name for p in written] == ["r.xlsx", "r.csv"]
+
+
+def test_job_errors_name_their_field(export: Path) -> None:
+    from schoolauto.errors import UsageError
+    from schoolauto.records import DuplicateCheckRequest, check_duplicates
+
+    for request, field in [
+        (DuplicateCheckRequest(inputs=[export], method="fuzzy"), "method"),
+        (DuplicateCheckRequest(inputs=[export], cutoff=1.8), "cutoff"),
+        (DuplicateCheckRequest(inputs=[export], method="ratio", cutoff=3.0), "cutoff"),
+        (DuplicateCheckRequest(inputs=[]), "inputs"),
+    ]:
+        with pytest.raises(UsageError) as e:
+            check_duplicates(request)
+        assert e.value.field == field
+        assert "--" not in str(e.value)

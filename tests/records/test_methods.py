@@ -89,15 +89,41 @@ def test_ratio_cutoff_and_kinds(ratio: RatioMethod) -> None:
     assert same is not None and same.kind == "exact" and same.score == 2.0
     # the reference method misses a retyped author form...
     assert ratio.compare(entry("데미안(헤르만 헤세)"), entry("데미안(헤세 저)")) is None
-    # ...and merges a sequel
+    # ...and merges another volume of a long title
     assert (
-        ratio.compare(entry("미움받을 용기(기시미 이치로)"), entry("미움받을 용기 2(기시미 이치로)"))
+        ratio.compare(
+            entry("지적 대화를 위한 넓고 얕은 지식 1(채사장)"),
+            entry("지적 대화를 위한 넓고 얕은 지식 2(채사장)"),
+        )
         is not None
     )
 
 
+def test_ratio_recomputes_the_apps_formula_by_hand(ratio: RatioMethod) -> None:
+    """The app: split the cell on '), ', tokenise each entry with Kiwi, drop the '(' and ')' tokens,
+    score len(list) / len(set) of both entries' tokens together, flag at 1.72."""
+    kiwi = ratio.kiwi
+    cell = "데미안(헤르만 헤세), 데미안(헤세 저), 토지 1(박경리), 토지 2(박경리), 코스모스(칼 세이건)"
+    app_entries = cell.split("), ")  # the app's own split: every entry but the last loses its ')'
+    ours = parse_reading_cell(cell)
+    assert [e.text for e in ours] == [t if t.endswith(")") else t + ")" for t in app_entries]
+
+    def app_tokens(text: str) -> list[str]:
+        return [t.form for t in kiwi.tokenize(text) if t.form not in ("(", ")")]  # type: ignore[attr-defined]
+
+    for i in range(len(app_entries)):
+        for j in range(i + 1, len(app_entries)):
+            both = app_tokens(app_entries[i]) + app_tokens(app_entries[j])
+            app_score = len(both) / len(set(both))
+            assert ratio.score(ours[i].text, ours[j].text) == app_score
+            flagged = ratio.compare(entry(ours[i].text), entry(ours[j].text)) is not None
+            assert flagged == (app_score >= 1.72)
+
+
 def test_unknown_method_and_bad_cutoff() -> None:
-    with pytest.raises(UsageError, match="알 수 없는 방법입니다: fuzzy"):
+    with pytest.raises(UsageError, match="알 수 없는 비교 방법 'fuzzy' 입니다") as e:
         get_method("fuzzy")
-    with pytest.raises(UsageError, match=r"--cutoff 는 1\.0 과 2\.0 사이여야 합니다"):
+    assert e.value.field == "method"
+    with pytest.raises(UsageError, match=r"1\.0 과 2\.0 사이여야 합니다") as e:
         RatioMethod(cutoff=2.5)
+    assert e.value.field == "cutoff"
