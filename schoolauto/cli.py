@@ -18,7 +18,7 @@ from typing import Any, ClassVar, NoReturn
 from . import __version__
 from .errors import SchoolautoError, UsageError
 
-COMMAND_MODULES = ("roster", "records", "groups", "lms")
+COMMAND_MODULES = ("roster", "records", "groups", "lms", "ui")
 
 _ARGPARSE_KO = [
     (r"the following arguments are required: (.*)", r"다음 인자가 필요합니다: \1"),
