@@ -64,9 +64,9 @@ def test_duplicates_upload_run_filter_download(app: AppTest, exports: list[Path]
     assert sorted(p.name for p in (folder / "duplicates").iterdir()) == sorted(p.name for p in exports)
 
 
-def test_duplicate_downloads_are_real_files(tmp_path: Path, exports: list[Path]) -> None:
+def test_duplicate_downloads_are_real_files(exports: list[Path]) -> None:
     report = jobs.check_duplicates(exports)
-    made = jobs.downloads(report, tmp_path, "duplicates")
+    made = jobs.downloads(report)
     wb = openpyxl.load_workbook(io.BytesIO(made["xlsx"]()))
     assert "중복 목록" in wb.sheetnames
     doc = json.loads(made["json"]())
@@ -120,19 +120,24 @@ def test_duplicates_errors_are_the_cli_lines_and_page_stays_usable(
 # ----- 생활기록부 점검 --------------------------------------------------------------------------------
 
 
-def test_audit_not_ready_is_said_in_korean(app: AppTest, exports: list[Path], monkeypatch) -> None:
-    monkeypatch.setattr(jobs, "_audit_job", lambda: None)
+def test_audit_without_files_names_the_widget(app: AppTest) -> None:
     at = go(app, "audit")
-    assert "아직 준비되지 않았습니다" in texts(at)
-    upload(at, "audit_files", exports[:1])
-    at.run()
+    assert "아직 준비되지 않았습니다" not in texts(at)
     at.button(key="audit_run").click().run()
     no_exception(at)
-    assert at.error[0].value.startswith("오류: 점검 항목: 생활기록부 점검은 아직 준비되지 않았습니다")
+    assert [e.value for e in at.error] == ["오류: 생활기록부 파일: 점검할 파일을 올리거나 폴더를 고르세요"]
 
 
 class FakeAudit:
-    """The issue-12 JSON shape, as the audit job's result will give it."""
+    """A result with the audit's JSON shape (issue 12), planted to check the page's highlighting."""
+
+    template_name = "records_audit"
+
+    def csv_table(self) -> tuple[list[str], list[list[Any]]]:
+        return ["점검"], [[f["check"]] for f in self.to_json()["findings"]]
+
+    def fill_template(self, doc: Any) -> None:
+        pass
 
     def to_json(self) -> dict[str, Any]:
         student = {"class": "1", "number": "3", "name": "가상학생", "id": None}
@@ -158,16 +163,11 @@ def test_audit_renders_findings_with_spans(app: AppTest, exports: list[Path], mo
     html = "".join(h.proto.body for h in at.get("html"))
     assert '<span class="sa-hl">토익</span> 900점을 받음' in html
     assert '가나다라<span class="sa-hl">마바</span>' in html
-    assert [b.label for b in at.download_button] == ["JSON 받기"]
+    assert [b.label for b in at.download_button] == ["엑셀 보고서 받기", "CSV 받기", "JSON 받기"]
 
 
 def test_audit_real_run(app: AppTest, tmp_path: Path) -> None:
-    if not jobs.audit_available():
-        pytest.skip("records.audit is not on this branch yet")
-    from schoolauto.records.audit.generate import (  # type: ignore[import-not-found,unused-ignore]
-        GenerateRequest,
-        generate,
-    )
+    from schoolauto.records.audit.generate import GenerateRequest, generate
 
     made = generate(GenerateRequest(out_dir=tmp_path / "세특", students=30, seed=2))
     files = sorted(Path(f) for f in made.files)
@@ -198,7 +198,7 @@ def solve(at: AppTest, roster_file: Path, **widgets: Any) -> AppTest:
     return at.button(key="grp_run").click().run()
 
 
-def test_groups_solve_chart_checks_and_move_by_hand(app: AppTest, roster_file: Path, tmp_path: Path) -> None:
+def test_groups_solve_chart_checks_and_move_by_hand(app: AppTest, roster_file: Path) -> None:
     at = go(app, "groups")
     # the columns to choose come from the file's own header
     upload(at, "grp_file", roster_file)
@@ -214,7 +214,7 @@ def test_groups_solve_chart_checks_and_move_by_hand(app: AppTest, roster_file: P
     assert jobs.group_status(result) in texts(at)
     assert len(at.get("vega_lite_chart")) == 2  # one bar chart per balanced column
     assert [b.label for b in at.download_button] == ["엑셀 보고서 받기", "CSV 받기", "JSON 받기"]
-    wb = openpyxl.load_workbook(io.BytesIO(jobs.downloads(result, tmp_path, "groups")["xlsx"]()))
+    wb = openpyxl.load_workbook(io.BytesIO(jobs.downloads(result)["xlsx"]()))
     assert "모둠별 명단" in wb.sheetnames
     # move the first student to another group: figures recomputed by the library's evaluation
     first_group = result.assignment[0]
@@ -268,25 +268,14 @@ def test_groups_rules_file_and_errors(app: AppTest, roster_file: Path, tmp_path:
 
 
 def test_progress_reports_reach_the_page() -> None:
-    """The solver's progress (an object with a gap property, or a dict) becomes the page's line."""
-    from dataclasses import dataclass
-
-    @dataclass
-    class LibraryProgress:
-        elapsed: float
-        stage: str
-        objective: float | None = None
-        bound: float | None = None
-
-        @property
-        def gap(self) -> float | None:
-            return None if self.objective is None or self.bound is None else 0.5
+    """The solver's progress reports (`groups.Progress`) become the page's line."""
+    from schoolauto.groups import Progress as SolverProgress
 
     seen: list[jobs.Progress] = []
     report = jobs._progress_adapter(seen.append)
-    report(LibraryProgress(1.0, "정수계획", 3.0, 1.5))
-    report({"objective": 2.0, "bound": None})
-    assert seen == [jobs.Progress(3.0, 1.5, 0.5, "정수계획"), jobs.Progress(2.0, None, None, None)]
+    report(SolverProgress(1.0, "정수계획", 3.0, 1.5))
+    report(SolverProgress(2.0, "시작해", 2.0))
+    assert seen == [jobs.Progress(3.0, 1.5, 0.5, "정수계획"), jobs.Progress(2.0, None, None, "시작해")]
 
 
 # ----- LMS 미제출 -------------------------------------------------------------------------------------
@@ -315,7 +304,7 @@ def test_lms_missing_preview_and_send(app: AppTest, moodle: Any, tmp_path: Path,
     no_exception(at)
     assert not at.error
     run = at.session_state["result_lms"]
-    doc = jobs.to_json(run.report, "missing")
+    doc = run.report.to_json()
     got = {c["name"]: {a["title"]: {m["username"]: m["status"] for m in a["missing"]} for a in c["assignments"]} for c in doc["classes"]}  # fmt: skip
     assert got == moodle.truth
     total = sum(len(w) for c in moodle.truth.values() for w in c.values())
@@ -358,6 +347,20 @@ def test_lms_missing_preview_and_send(app: AppTest, moodle: Any, tmp_path: Path,
         at.checkbox(key="lms_confirm").check().run()
         at.button(key="lms_send").click().run()
         assert len(smtp.inbox.messages) == sent and "보냄 0통" in texts(at)
+
+
+def test_lms_typed_password_is_used_for_this_run(app: AppTest, moodle: Any, monkeypatch) -> None:
+    from ..lms.fixture_servers import MoodleFixture
+
+    monkeypatch.delenv("TEST_TOKEN")  # neither the environment nor the keyring has it
+    at = go(app, "lms")
+    at.text_input(key="lms_password").input(MoodleFixture.TOKEN)
+    at.button(key="lms_run").click().run()
+    no_exception(at)
+    assert not at.error
+    doc = at.session_state["result_lms"].report.to_json()
+    got = {c["name"]: {a["title"]: {m["username"]: m["status"] for m in a["missing"]} for a in c["assignments"]} for c in doc["classes"]}  # fmt: skip
+    assert got == moodle.truth
 
 
 def test_lms_errors_in_korean(app: AppTest, moodle: Any, monkeypatch) -> None:

@@ -17,8 +17,6 @@ st.write(
     "세부능력 및 특기사항, 행동특성 및 종합의견, 창의적 체험활동 특기사항에서 NEIS 글자 수(바이트) 초과, "
     "기재 금지 내용, 여러 학생에게 복사된 문장을 찾습니다."
 )
-if not jobs.audit_available():
-    st.info("생활기록부 점검은 아직 준비되지 않았습니다. 다음 판에서 쓸 수 있습니다.")
 
 files = st.file_uploader(
     "생활기록부 파일 (xlsx, xls, csv; 여러 개 가능)",
@@ -66,9 +64,7 @@ if result is not None:
     for col, (c, n) in zip(cols[1:], by_check.items(), strict=True):
         col.metric(CHECK_KO[c], f"{n}건")
     st.markdown(f"점검 결과: 찾은 곳 **{len(findings)}**건")
-    common.download_buttons(
-        jobs.downloads(result, common.session_dir() / "out", "audit"), "생활기록부점검", "audit_dl"
-    )
+    common.download_buttons(jobs.downloads(result), "생활기록부점검", "audit_dl")
     if findings:
         f1, f2 = st.columns(2)
         with f1:

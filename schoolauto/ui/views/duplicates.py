@@ -75,7 +75,7 @@ if st.button("검사 시작", type="primary", key="dup_run"):
 
 result = st.session_state.get("result_dup")
 if result is not None:
-    doc = jobs.to_json(result, "duplicates")
+    doc = result.to_json()
     s = doc["summary"]
     st.subheader("요약")
     m = st.columns(5)
@@ -88,9 +88,7 @@ if result is not None:
         f"검사 결과: 중복 **{s['findings']}**건 (완전 중복 {s['exact']}, 유사 {s['similar']}), "
         f"중복이 있는 학생 {s['students_with_findings']}명, 파일 {len(s['files'])}개"
     )
-    common.download_buttons(
-        jobs.downloads(result, common.session_dir() / "out", "duplicates"), "중복검사", "dup_dl"
-    )
+    common.download_buttons(jobs.downloads(result), "중복검사", "dup_dl")
 
     findings = doc["findings"]
     if findings:

@@ -28,9 +28,8 @@ with c4:
 with c5:
     r_fmt = st.selectbox("형식", ["xlsx", "csv"], key="gen_r_fmt")
 if st.button("명렬표 만들기", key="gen_roster"):
-    path = common.run_job(
+    made = common.run_job(
         lambda: jobs.generate_roster(
-            common.session_dir() / "generated",
             students=int(r_students),
             grades=r_grades,
             classes=int(r_classes),
@@ -39,8 +38,8 @@ if st.button("명렬표 만들기", key="gen_roster"):
         ),
         LABELS,
     )
-    if path is not None:
-        st.session_state["result_gen_roster"] = (path.name, path.read_bytes())
+    if made is not None:
+        st.session_state["result_gen_roster"] = made
 made = st.session_state.get("result_gen_roster")
 if made:
     st.success(f"만들었습니다: {made[0]}")
@@ -71,7 +70,7 @@ if st.button("독서활동상황 만들기", key="gen_exports"):
         LABELS,
     )
     if archive is not None:
-        st.session_state["result_gen_exports"] = (archive.name, archive.read_bytes())
+        st.session_state["result_gen_exports"] = archive
 made = st.session_state.get("result_gen_exports")
 if made:
     st.success(f"만들었습니다: {made[0]} (반별 파일과 정답 파일)")

@@ -238,7 +238,7 @@ if solved is not None:
     st.markdown("**제약 확인**")
     st.dataframe(pd.DataFrame(checks), hide_index=True)
 
-    table = jobs.frame(current, "groups")
+    table = current.to_frame()
     st.markdown("**모둠별 명단**")
     tabs = st.tabs([f"{g + 1}모둠" for g in range(G)])
     for g, tab in enumerate(tabs):
@@ -264,6 +264,4 @@ if solved is not None:
         if manual and st.button("처음 결과로", key="grp_reset"):
             st.session_state.pop("grp_manual", None)
             st.rerun()
-    common.download_buttons(
-        jobs.downloads(current, common.session_dir() / "out", "groups"), "모둠편성", "grp_dl"
-    )
+    common.download_buttons(jobs.downloads(current), "모둠편성", "grp_dl")

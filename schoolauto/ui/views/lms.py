@@ -78,14 +78,12 @@ if st.button("미제출 확인", type="primary", key="lms_run"):
 lms_run: jobs.LmsRun | None = st.session_state.get("result_lms")
 if lms_run is not None:
     run = lms_run
-    doc = jobs.to_json(run.report, "missing")
+    doc = run.report.to_json()
     total = sum(len(a["missing"]) for c in doc["classes"] for a in c["assignments"])
     st.markdown(f"확인 결과: 반 {len(doc['classes'])}개, 미제출 **{total}**건")
     for e in doc["errors"]:
         st.warning(f"{e['class']}: {e['message']}")
-    common.download_buttons(
-        jobs.downloads(run.report, common.session_dir() / "out", "missing"), "미제출", "lms_dl"
-    )
+    common.download_buttons(jobs.downloads(run.report), "미제출", "lms_dl")
     for c in doc["classes"]:
         missing = sum(len(a["missing"]) for a in c["assignments"])
         with st.expander(
