@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .fileio import os_reason
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,13 @@ def _error(exc: tomllib.TOMLDecodeError, path: str | Path, text: str) -> ConfigE
 
 def parse_config(text: str, path: str | Path) -> dict[str, Any]:
     """Parse TOML text; bare non-ASCII keys are quoted and the text parsed again."""
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype", "<html", "<?xml")):
+        raise ConfigError(
+            "TOML 설정 파일이 아니라 웹 페이지(HTML)나 XML 입니다",
+            path=path,
+            hint="메모장으로 schoolauto.toml 을 새로 만드세요 (README 의 예를 보세요)",
+        )
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -150,7 +158,7 @@ def read_config(path: str | Path) -> dict[str, Any]:
     except IsADirectoryError:
         raise ConfigError("설정 파일이 아니라 폴더입니다", path=p) from None
     except OSError as exc:
-        raise ConfigError(f"설정 파일을 열 수 없습니다 ({exc.strerror})", path=p) from exc
+        raise ConfigError(f"설정 파일을 열 수 없습니다 ({os_reason(exc)})", path=p) from exc
     return parse_config(decode_config(data, p), p)
 
 

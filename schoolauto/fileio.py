@@ -43,7 +43,7 @@ def check_writable(path: str | Path, *, overwrite: bool = False, field: str | No
         os.unlink(probe)
     except OSError as exc:
         raise ReportError(
-            f"출력 폴더에 쓸 수 없습니다 ({_os_reason(exc)})",
+            f"출력 폴더에 쓸 수 없습니다 ({os_reason(exc)})",
             path=p,
             hint="쓸 수 있는 다른 폴더를 주세요",
             field=field,
@@ -51,7 +51,7 @@ def check_writable(path: str | Path, *, overwrite: bool = False, field: str | No
     return p
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     """A short Korean reason for the common OS errors (never the hidden temp file's name)."""
     reasons = {
         errno.EROFS: "읽기 전용 디스크",
@@ -60,6 +60,12 @@ def _os_reason(exc: OSError) -> str:
         errno.ENOSPC: "디스크 공간 부족",
         errno.EDQUOT: "디스크 할당량 초과",
         errno.ENAMETOOLONG: "이름이 너무 김",
+        errno.ENOENT: "없는 파일이나 폴더",
+        errno.EISDIR: "파일이 아니라 폴더",
+        errno.ENOTDIR: "폴더 자리에 파일이 있음",
+        errno.EEXIST: "이미 있음",
+        errno.EBUSY: "다른 프로그램이 쓰는 중",
+        errno.EIO: "입출력 오류",
     }
     return reasons.get(exc.errno or 0, exc.strerror or "알 수 없는 오류")
 
@@ -86,7 +92,7 @@ def atomic_output(path: str | Path, *, overwrite: bool = False, mode: str = "wb"
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent)
     except OSError as exc:
-        raise ReportError(f"출력 파일을 쓸 수 없습니다 ({_os_reason(exc)})", path=p) from exc
+        raise ReportError(f"출력 파일을 쓸 수 없습니다 ({os_reason(exc)})", path=p) from exc
     try:
         encoding = None if "b" in mode else "utf-8"
         newline = None if "b" in mode else ""
@@ -101,7 +107,7 @@ def atomic_output(path: str | Path, *, overwrite: bool = False, mode: str = "wb"
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise ReportError(f"출력 파일을 쓸 수 없습니다 ({_os_reason(exc)})", path=p) from exc
+        raise ReportError(f"출력 파일을 쓸 수 없습니다 ({os_reason(exc)})", path=p) from exc
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -144,7 +150,7 @@ def commit_files(files: Sequence[tuple[Path, bytes]], *, overwrite: bool = False
             try:
                 fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
             except OSError as exc:
-                raise ReportError(f"출력 파일을 쓸 수 없습니다 ({_os_reason(exc)})", path=path) from exc
+                raise ReportError(f"출력 파일을 쓸 수 없습니다 ({os_reason(exc)})", path=path) from exc
             temps.append((path, tmp))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -175,7 +181,7 @@ def commit_files(files: Sequence[tuple[Path, bytes]], *, overwrite: bool = False
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(leftover)
         if isinstance(exc, OSError):
-            raise ReportError(f"출력 파일을 쓸 수 없습니다 ({_os_reason(exc)})") from exc
+            raise ReportError(f"출력 파일을 쓸 수 없습니다 ({os_reason(exc)})") from exc
         raise
     for _, backup in moved:
         if backup:

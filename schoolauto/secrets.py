@@ -39,6 +39,13 @@ def get_secret(
     if interactive is None:
         interactive = sys.stdin is not None and sys.stdin.isatty()
     if prompt and interactive:
+        if sys.stdin is None or not sys.stdin.isatty():
+            where = f"환경변수 {env_var}" if env_var else "설정"
+            raise PasswordError(
+                "암호를 물어볼 터미널이 없습니다 (예약 실행 등)",
+                hint=f"{where}에 암호를 넣어 주세요",
+                field="password",
+            )
         value = getpass.getpass(prompt)
         if value:
             return value

@@ -39,6 +39,9 @@ COMMANDS = (
     "groups assign",
     "lms missing",
     "lms remind",
+    "lms login",
+    "lms sandbox",
+    "ui",
 )
 EXCEPTION_NAME = re.compile(r"\b[A-Z][a-zA-Z]+(Error|Exception|Warning)\b")
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{3,} [a-z]{3,}\b")  # 'Invalid statement', 'could not convert'
@@ -252,6 +255,10 @@ BASE: dict[str, Callable[[Ctx], list[Any]]] = {
     ],
     "lms missing": lambda c: _lms("missing", c, "--out", c.out / "r.xlsx"),
     "lms remind": lambda c: _lms("remind", c),
+    "lms login": lambda c: _lms("login", c),
+    # never run as they are (they start servers): only with a value refused before anything starts
+    "lms sandbox": lambda c: ["lms", "sandbox"],
+    "ui": lambda c: ["ui", "--no-browser"],
 }
 SLOT: dict[str, Callable[[Ctx, Path], list[Any]] | None] = {
     "records duplicates": lambda c, p: ["records", "duplicates", p, "--out", c.out / "r.xlsx"],
@@ -273,6 +280,9 @@ SLOT: dict[str, Callable[[Ctx, Path], list[Any]] | None] = {
         "missing", c, "--out", c.out / "r.xlsx", config=p.with_suffix(".toml") if p.exists() else p
     ),
     "lms remind": lambda c, p: _lms("remind", c, config=p.with_suffix(".toml") if p.exists() else p),
+    "lms login": lambda c, p: _lms("login", c, config=p.with_suffix(".toml") if p.exists() else p),
+    "lms sandbox": None,
+    "ui": None,
 }
 OUT_FLAG = {
     "records duplicates": ("--out", "r.xlsx"),
@@ -377,10 +387,13 @@ def _config_cases(command: str) -> list[Case]:
 
     bare = GOOD_CONFIG.replace('[lms."우리학교"]', "[lms.우리학교]")
     notepad = "# 메모장에서 저장한 설정\n" + GOOD_CONFIG
-    reached = "연결할 수 없습니다"  # the config was read: the next step is the (closed) LMS
+    # The config was read: the next step is the (closed) LMS, or for remind the missing mail roster
+    # (checked before anything is fetched).
+    reached = "연결할 수 없습니다" if command == "lms missing" else "연결할 수 없습니다|명단이 필요합니다"
+    codes = (1,) if command == "lms missing" else (1, 2)
     return [
-        Case(command, "config-utf8-bom", config("utf-8", notepad, bom=True), codes=(1,), says=reached),
-        Case(command, "config-cp949", config("cp949", notepad), codes=(1,), says=reached),
+        Case(command, "config-utf8-bom", config("utf-8", notepad, bom=True), codes=codes, says=reached),
+        Case(command, "config-cp949", config("cp949", notepad), codes=codes, says=reached),
         Case(command, "config-bare-korean-key", config("utf-8", bare), says=f"{reached}|우리학교"),
         Case(command, "config-junk", config("utf-8", "이것은 설정 파일이 아닙니다 = = [\n"), codes=(2,)),
         Case(command, "config-wrong-type", config("utf-8", GOOD_CONFIG + 'timeout = "ten"\n'), codes=(2,)),
@@ -388,13 +401,17 @@ def _config_cases(command: str) -> list[Case]:
 
 
 def _options() -> dict[str, set[str]]:
-    """The option strings of every leaf command."""
+    """The option strings of every leaf command (`ui`, or `lms missing`)."""
     out: dict[str, set[str]] = {}
     for action in build_parser()._actions:
         for group, sub in (getattr(action, "_name_parser_map", None) or {}).items():
-            for inner in sub._actions:
-                for leaf, parser in (getattr(inner, "_name_parser_map", None) or {}).items():
-                    out[f"{group} {leaf}"] = {o for a in parser._actions for o in a.option_strings}
+            leaves = [
+                (f"{group} {leaf}", parser)
+                for inner in sub._actions
+                for leaf, parser in (getattr(inner, "_name_parser_map", None) or {}).items()
+            ]
+            for name, parser in leaves or [(group, sub)]:
+                out[name] = {o for a in parser._actions for o in a.option_strings}
     return out
 
 
@@ -406,7 +423,8 @@ def _cases() -> list[Case]:
     for command in COMMANDS:
         if SLOT[command] is not None:
             cases += [_file_case(command, kind) for kind in FILE_KINDS]
-        cases += _out_cases(command)
+        if command in OUT_FLAG:
+            cases += _out_cases(command)
 
     # All or nothing (issue 9 #5): the last of three outputs cannot be written, none is left;
     # and an output that is the input itself is refused before anything is read or written.
@@ -558,6 +576,30 @@ def _cases() -> list[Case]:
         for kind in ("picture", "shift-jis", "zero-byte")
     ]
 
+    cases += _login_cases()
+    # Commands that start a server: only the values refused before anything starts.
+    cases += _number_cases(
+        "lms sandbox",
+        [
+            ("--classes", "0"),
+            ("--classes", "-1"),
+            ("--learners", "0"),
+            ("--learners", "-5"),
+            ("--quizzes", "0"),
+        ],
+    )
+    cases += _number_cases(
+        "ui", [("--port", "0"), ("--port", "-1"), ("--port", "70000"), ("--max-upload-mb", "0")]
+    )
+    cases.append(
+        Case(
+            "ui",
+            "shared-without-a-password",
+            lambda c: ["ui", "--host", "0.0.0.0", "--no-browser"],
+            codes=(2,),
+        )
+    )
+
     for case in cases:
         case.xfail = XFAIL.get(case.id, case.xfail)
         if case.id in NOT_RUN:
@@ -565,44 +607,50 @@ def _cases() -> list[Case]:
     return cases
 
 
-# Cases that fail today, each waiting for its domain fix (reason = the issue 9 item).
-_CONFIG_ENCODING = "issue 9 #3: a config that is not UTF-8 text is read as UTF-8 (UnicodeDecodeError)"
-XFAIL: dict[str, str] = {
-    "records-generate:output-under-a-file": "issue 9 #4/#11: an unwritable output folder gives NotADirectoryError",
-    "records-generate:output-is-a-file": "issue 9 #11: --out-dir naming a file",
-    "records-generate:number--students=1000000000": "issue 9 #11: a huge --students gives ZeroDivisionError",
-    "records-generate:number--class-size=0": "issue 9 #11: --class-size 0 gives ZeroDivisionError",
-    "records-generate:number--books=0": "issue 9 #11: --books 0 is ignored",
-    "records-generate:number--books=-3": "issue 9 #11: --books -3 is ignored",
-    "records-generate:number--format=": "issue 9 #11: --format '' gives ValueError",
-    "records-duplicates:no-tty--ask-password": "issue 9 #9: --ask-password with no terminal gives EOFError",
-    "lms-remind:output-under-a-file": "issue 9 #12: --log-file in a missing folder (FileNotFoundError)",
-    "lms-remind:output-is-a-folder": "issue 9 #12: --log-file naming a folder (IsADirectoryError)",
-    "lms-missing:log-file-in-a-missing-folder": "issue 9 #12: --log-file in a missing folder (FileNotFoundError)",
-    "lms-remind:log-file-in-a-missing-folder": "issue 9 #12: --log-file in a missing folder (FileNotFoundError)",
-    "lms-missing:config-wrong-type": 'issue 9 #12: timeout = "ten" in the config gives ValueError',
-    "lms-remind:config-wrong-type": 'issue 9 #12: timeout = "ten" in the config gives ValueError',
-}
-for _command in ("lms-missing", "lms-remind"):
-    XFAIL.update(
-        {
-            f"{_command}:input-empty": _CONFIG_ENCODING,
-            f"{_command}:input-corrupt": _CONFIG_ENCODING,
-            f"{_command}:input-encrypted": _CONFIG_ENCODING,
-            f"{_command}:input-picture": _CONFIG_ENCODING,
-            f"{_command}:input-shift-jis": _CONFIG_ENCODING,
-            f"{_command}:input-utf-16": _CONFIG_ENCODING,
-            f"{_command}:input-html": "issue 9 #1: a config that is not TOML shows tomllib's English message",
-            f"{_command}:config-junk": "issue 9 #1: a config that is not TOML shows tomllib's English message",
-            f"{_command}:config-cp949": "issue 9 #3: a CP949 config (Notepad) gives UnicodeDecodeError",
-            f"{_command}:config-utf8-bom": "issue 9 #3: a UTF-8 config with BOM (Notepad) is refused",
-            f"{_command}:config-bare-korean-key": "issue 9 #1: [lms.우리학교] gives tomllib's English message",
-            f"{_command}:number--timeout=0": "issue 9 #12: --timeout 0 gives ValueError",
-            f"{_command}:number--timeout=-1": "issue 9 #12: --timeout -1 gives ValueError",
-            f"{_command}:number--timeout=1e309": "issue 9 #12: an infinite --timeout gives OverflowError",
-            f"{_command}:number--retries=-1": "issue 9 #12: --retries -1 runs '(0번 시도)' with an empty reason",
-        }
+def _login_cases() -> list[Case]:
+    """`lms login` reads a settings file and a service-account key; only Classroom signs in."""
+
+    def classroom(ctx: Ctx) -> Path:
+        p = ctx.inp / "classroom.toml"
+        p.write_text(
+            f'[lms."우리반"]\ndriver = "classroom"\nurl = "{URL}"\nsubject = "t@school.example"\n', "utf-8"
+        )
+        return p
+
+    def key(kind: str) -> Callable[[Ctx], list[Any]]:
+        def argv(ctx: Ctx) -> list[Any]:
+            bad = ctx.inp / "없는키.json" if kind == "missing" else _bad_file(kind, ctx.good, ctx.inp)
+            return ["lms", "login", "--config", classroom(ctx), "--lms", "우리반", "--service-account", bad]
+
+        return argv
+
+    cases = [
+        Case("lms login", f"key-{kind}", key(kind), codes=(1, 2))
+        for kind in ("missing", "picture", "zero-byte", "shift-jis")
+    ]
+    cases.append(
+        Case(
+            "lms login",
+            "not-classroom",
+            lambda c: ["lms", "login", "--driver", "kolibri", "--url", URL],
+            codes=(2,),
+            says="Classroom",
+        )
     )
+    cases.append(
+        Case(
+            "lms login",
+            "url-without-scheme",
+            lambda c: ["lms", "login", "--driver", "classroom", "--url", "127.0.0.1:1"],
+            codes=(2,),
+        )
+    )
+    return cases
+
+
+# Cases that fail today, each waiting for its domain fix: {case id: "issue N #M: what is wrong"}.
+# Strict: a fixed case fails as XPASS until its line is removed here. Empty: every case passes.
+XFAIL: dict[str, str] = {}
 # Cases that would not end (a huge number taken at face value): not run until fixed.
 NOT_RUN: dict[str, str] = {}
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..cli import add_output_options, emit, json_to_screen, output_request
 from ..errors import UsageError
+from ..fileio import os_reason
 
 log = logging.getLogger("schoolauto.lms")
 
@@ -195,7 +196,7 @@ def _log_file(path: str | None) -> Iterator[None]:
         to_file = logging.FileHandler(p, encoding="utf-8")
     except OSError as exc:
         raise UsageError(
-            f"실행 기록 파일을 쓸 수 없습니다 ({exc.strerror})", path=p, field="log_file"
+            f"실행 기록 파일을 쓸 수 없습니다 ({os_reason(exc)})", path=p, field="log_file"
         ) from None
     to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     to_file.setLevel(logging.INFO)

@@ -19,8 +19,12 @@ OUTPUT_PASSWORD_ENV = "SCHOOLAUTO_OUTPUT_PASSWORD"
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "records",
-        help="학교생활기록부 점검 (독서활동 중복 도서 등)",
+        help="학교생활기록부 점검 (독서활동 중복 도서, 글자 수·기재 금지·복사 점검)",
         description="학교생활기록부 점검 명령입니다.",
+        epilog="예:\n  schoolauto records duplicates 3학년/ --out 중복검사.xlsx\n"
+        "  schoolauto records audit 세특/ --out 점검.xlsx\n"
+        "  schoolauto records generate --students 90 --out-dir 가상자료 --seed 1\n"
+        "자세한 도움말: schoolauto records duplicates --help, schoolauto records audit --help",
     )
     rs = p.add_subparsers(dest="records_command", metavar="명령", parser_class=type(p))
     rs.required = True

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DependencyError, UsageError
+from ..fileio import os_reason
 
 DEFAULT_PORT = 8501
 
@@ -104,7 +105,7 @@ def _check_port_free(host: str, port: int) -> None:
             s.bind((host, port))
         except OSError as exc:
             raise UsageError(
-                f"{host}:{port} 에서 열 수 없습니다 ({'이미 쓰는 포트입니다' if exc.errno == 98 else exc.strerror})",
+                f"{host}:{port} 에서 열 수 없습니다 ({'이미 쓰는 포트입니다' if exc.errno == 98 else os_reason(exc)})",
                 hint="다른 포트를 주세요",
                 field="port",
             ) from None

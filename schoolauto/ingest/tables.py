@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import InputFileError, MissingColumnsError, PasswordError
+from ..fileio import os_reason
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -317,7 +318,7 @@ def read_sheets(path: str | Path, *, password: str | None = None) -> list[Sheet]
     except IsADirectoryError as exc:
         raise InputFileError("파일이 아니라 폴더입니다", path=p) from exc
     except OSError as exc:
-        raise InputFileError(f"파일을 열 수 없습니다 ({exc.strerror})", path=p) from exc
+        raise InputFileError(f"파일을 열 수 없습니다 ({os_reason(exc)})", path=p) from exc
     if not data.strip():
         raise InputFileError("빈 파일입니다", path=p, hint="내용이 있는 파일을 주세요")
     for magic, kind in _NOT_TABLES.items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,8 @@ def _number(value: Any, key: str, path: Path | None, *, kind: type, minimum: flo
         raise err_cls(
             f"{_name(key, path)} {what}여야 합니다 (받은 값: {value!r})", path=path, field=key
         ) from None
+    if kind is float and not math.isfinite(number):
+        raise err_cls(f"{_name(key, path)} 유한한 숫자여야 합니다 (받은 값: {value})", path=path, field=key)
     if number < minimum or (strict and number == minimum):
         bound = f"{minimum:g}보다 커야" if strict else f"{minimum:g} 이상이어야"
         raise err_cls(f"{_name(key, path)} {bound} 합니다 (받은 값: {value})", path=path, field=key)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AuthError, ConfigError, DependencyError
+from ..fileio import os_reason
 from .base import Connection
 from .config import ConnectionRequest
 
@@ -203,7 +204,7 @@ def store_service_account(conn: Connection, key_file: str | Path) -> str:
         info = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(
-            f"서비스 계정 키 파일을 열 수 없습니다 ({exc.strerror})", path=path, field="key_file"
+            f"서비스 계정 키 파일을 열 수 없습니다 ({os_reason(exc)})", path=path, field="key_file"
         ) from None
     except ValueError:
         raise ConfigError("서비스 계정 키 파일이 JSON 이 아닙니다", path=path, field="key_file") from None

@@ -28,14 +28,17 @@ class DuplicateCheckRequest:
 
 def check_duplicates(request: DuplicateCheckRequest) -> DuplicateReport:
     """Read the exports, then find every pair of a student's entries that name the same book."""
-    from .neis import read_reading_exports
+    from .neis import iter_reading_files, take_file
 
     if not request.inputs:
         raise UsageError("검사할 파일이나 폴더를 주세요", field="inputs")
     if request.cutoff is not None and request.method != "ratio":
         raise UsageError("기준값은 ratio 방법에만 씁니다", field="cutoff")
     method = get_method(request.method, request.cutoff)
-    dataset = read_reading_exports(list(request.inputs), password=request.password, on_file=method.start)
+    dataset = ReadingDataset()
+    for got in iter_reading_files(list(request.inputs), password=request.password, skipped=dataset.skipped):
+        take_file(dataset, got)
+        method.start(got.entries)  # ratio: Kiwi's worker threads take this file while the next is read
     report = find_duplicate_books(dataset, method)
     report.school_name = request.school
     return report

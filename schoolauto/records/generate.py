@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import OutputExistsError, ReportError, UsageError
-from ..fileio import commit_files, csv_bytes
+from ..fileio import commit_files, csv_bytes, os_reason
 from .catalog import Book, LookalikePair, load_books, load_lookalikes, load_subtitles
 from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume, title_key
 
@@ -521,6 +521,9 @@ def generate(request: GenerateRequest) -> GeneratedExports:
     )
 
 
+MAX_STUDENTS = 20_000
+
+
 def _check_request(
     out: Path, students: int, class_size: int, books: int, grade: int, formats: Sequence[str]
 ) -> None:
@@ -531,6 +534,10 @@ def _check_request(
         raise UsageError(f"1, 2, 3 중 하나여야 합니다 (받은 값: {grade})", field="grade")
     if books > 500:
         raise UsageError(f"500 이하여야 합니다 (받은 값: {books})", field="books")
+    if students > MAX_STUDENTS:  # a whole large school is ~2,000; more is a typo, not a test set
+        raise UsageError(f"{MAX_STUDENTS:,} 이하여야 합니다 (받은 값: {students:,})", field="students")
+    if class_size > 100:
+        raise UsageError(f"100 이하여야 합니다 (받은 값: {class_size})", field="class_size")
     if not formats:
         raise UsageError("파일 형식을 하나 이상 주세요 (가능한 값: xlsx, csv)", field="format")
     bad = [f for f in formats if f not in FORMATS]
@@ -618,7 +625,7 @@ def generate_reading_exports(
         exports.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(
-            f"출력 폴더를 만들 수 없습니다 ({exc.strerror})", path=exports, field="out_dir"
+            f"출력 폴더를 만들 수 없습니다 ({os_reason(exc)})", path=exports, field="out_dir"
         ) from exc
     commit_files(pending, overwrite=overwrite)  # all files or none
     return GeneratedExports(

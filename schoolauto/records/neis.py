@@ -7,7 +7,7 @@ the reading columns and how a cell lists books.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -150,25 +150,19 @@ def iter_reading_files(
         yield got
 
 
-def read_reading_exports(
-    paths: Iterable[str | Path],
-    *,
-    password: str | None = None,
-    on_file: Callable[[list[BookEntry]], object] | None = None,
-) -> ReadingDataset:
-    """Read every file into one dataset of book entries (see `iter_reading_files`).
-
-    `on_file` is kept for callers that start work per file; new code iterates `iter_reading_files`
-    in the job instead.
-    """
+def read_reading_exports(paths: Iterable[str | Path], *, password: str | None = None) -> ReadingDataset:
+    """Read every file into one dataset of book entries (see `iter_reading_files`)."""
     dataset = ReadingDataset()
     for got in iter_reading_files(paths, password=password, skipped=dataset.skipped):
-        dataset.entries.extend(got.entries)
-        dataset.files.append(got.file.display)
-        dataset.sheets_read += got.sheets_read
-        if on_file is not None:
-            on_file(got.entries)
+        take_file(dataset, got)
     return dataset
+
+
+def take_file(dataset: ReadingDataset, got: ReadingFile) -> None:
+    """Add one file's entries to a dataset."""
+    dataset.entries.extend(got.entries)
+    dataset.files.append(got.file.display)
+    dataset.sheets_read += got.sheets_read
 
 
 def _read_file(f: InputFile, password: str | None, known: frozenset[str]) -> ReadingFile:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ConfigError
+from ...fileio import os_reason
 from ..reader import FIELDS
 
 LEVELS = {"high": "고등학교", "middle": "중학교"}
@@ -43,7 +44,7 @@ def read_rules_file(path: str | Path | None) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise ConfigError("규칙 파일이 없습니다", path=p) from exc
     except OSError as exc:
-        raise ConfigError(f"규칙 파일을 열 수 없습니다 ({exc.strerror})", path=p) from exc
+        raise ConfigError(f"규칙 파일을 열 수 없습니다 ({os_reason(exc)})", path=p) from exc
     doc = _load_toml(data, str(p), "rules")
     unknown = set(doc) - {"limits", "rule", "version"}
     if unknown:
