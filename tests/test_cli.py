@@ -31,12 +31,12 @@ def test_version(run_cli, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unexpected_error_is_one_line(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    import schoolauto.records
+    import schoolauto.records.duplicates
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("디스크가 가득 찼습니다")
 
-    monkeypatch.setattr(schoolauto.records, "read_reading_exports", boom)
+    monkeypatch.setattr(schoolauto.records.duplicates, "find_duplicate_books", boom)
     (tmp_path / "a.csv").write_text("성명,독서활동 상황\n홍길동,데미안\n", encoding="utf-8")
     r = run_cli("records", "duplicates", tmp_path / "a.csv")
     assert r.code == 1
