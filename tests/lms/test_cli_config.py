@@ -21,7 +21,18 @@ SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schemas" / "lms-missing
 JSON_SCHEMA_KEYS = {
     "top": {"lms", "generated_at", "classes", "errors", "warnings"},
     "class": {"name", "id", "student_count", "assignments"},
-    "assignment": {"title", "kind", "id", "due", "no_due_date", "target", "groups", "assigned", "submitted", "missing"},
+    "assignment": {
+        "title",
+        "kind",
+        "id",
+        "due",
+        "no_due_date",
+        "target",
+        "groups",
+        "assigned",
+        "submitted",
+        "missing",
+    },
     "missing": {"name", "username", "status", "late"},
 }
 
