@@ -283,21 +283,9 @@ def cmd_missing(args: argparse.Namespace) -> int:
 
 # ----- remind --------------------------------------------------------------------------------
 def _show_remind(result: Any) -> list[str]:
-    lines = [f"메일 주소 없음: {who} (명단에 추가하세요)" for who in result.no_address]
+    lines = result.lines()
     if not result.sent_for_real:
-        for m in result.planned:
-            lines += ["-" * 60, f"받는 사람: {m.to}", f"제목: {m.subject}", "", m.body.rstrip()]
-        lines.append("-" * 60)
-        lines.append(
-            f"미리보기: 보낼 메일 {len(result.planned)}통, 오늘 이미 보낸 {len(result.skipped_today)}통 건너뜀, "
-            f"주소 없음 {len(result.no_address)}명. 실제로 보내려면 --send 를 붙이세요."
-        )
-        return lines
-    lines += [f"보내지 못함: {f.message.to} ({f.reason})" for f in result.failed]
-    lines.append(
-        f"보냄 {len(result.sent)}통, 오늘 이미 보내서 건너뜀 {len(result.skipped_today)}통, "
-        f"실패 {len(result.failed)}통, 주소 없음 {len(result.no_address)}명"
-    )
+        lines[-1] += " 실제로 보내려면 --send 를 붙이세요."
     return lines
 
 

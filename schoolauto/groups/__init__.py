@@ -44,6 +44,7 @@ _WHERE = {
     "parse_seats": "request",
     "AssignResult": "result",
     "infeasible_json": "result",
+    "CHECK_LABELS": "scoring",
     "Checks": "scoring",
     "Evaluation": "scoring",
     "check_constraints": "scoring",
@@ -54,6 +55,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "CHECK_LABELS",
     "METHODS",
     "SOLVERS",
     "UNITS",
@@ -121,6 +123,6 @@ if TYPE_CHECKING:
         parse_seats,
     )
     from .result import AssignResult, infeasible_json
-    from .scoring import Checks, Evaluation, check_constraints, evaluate
+    from .scoring import CHECK_LABELS, Checks, Evaluation, check_constraints, evaluate
     from .solve import assign_groups, solve_ilp
     from .solvers import get_solver

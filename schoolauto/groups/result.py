@@ -6,7 +6,7 @@ layout comes only from the markers in `templates/groups_report.xlsx` (or the tea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -57,6 +57,28 @@ class AssignResult:
         if diff <= 1e-9 * max(1.0, abs(self.objective)):
             return 0.0
         return diff / max(abs(self.objective), 1e-9)
+
+    def with_assignment(
+        self, assignment: list[int], note: str = "교사가 손으로 학생을 옮겼습니다"
+    ) -> AssignResult:
+        """The same result for a hand-edited assignment (0-based groups), scored afresh.
+
+        The objective and every rule are recomputed from the new assignment; the bound still holds,
+        so the status says how far the edit is from the proven optimum.
+        """
+        if list(assignment) == list(self.assignment):
+            return self
+        ev = evaluate(self.problem, list(assignment))
+        return replace(
+            self,
+            assignment=list(assignment),
+            evaluation=ev,
+            objective=ev.objective,
+            checks=check_constraints(self.problem, list(assignment)),
+            status="feasible",
+            model_objective=None,
+            notes=[*self.notes, note],
+        )
 
     def status_text(self) -> str:
         """'최적 (증명됨)', '최적 미증명 (간격 0.80%)' or '최적 미증명' (no bound, e.g. greedy)."""

@@ -309,6 +309,22 @@ def lms_secret(conn: Connection, *, interactive: bool | None = None) -> str:
     return secret
 
 
+def store_secret(conn: Connection, secret: str) -> str:
+    """Keep an LMS password in the OS keyring entry `lms_secret` reads; returns the keyring user."""
+    user = f"{conn.name}:{conn.username or ''}"
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, user, secret)
+    except Exception as exc:  # noqa: BLE001 - every keyring backend fails its own way
+        raise ConfigError(
+            f"OS 키링에 비밀번호를 저장하지 못했습니다 ({type(exc).__name__})",
+            hint="환경변수에 넣어 쓰세요",
+            field="password",
+        ) from None
+    return user
+
+
 def state_dir() -> Path:
     """Where run state (reminder log, lock) lives: $SCHOOLAUTO_STATE_DIR or the user's state folder."""
     env = os.environ.get("SCHOOLAUTO_STATE_DIR")

@@ -28,6 +28,9 @@ class MissingRequest:
     cross_check: bool = False
     interactive: bool | None = None  # may ask for a password at a terminal (None: only if there is one)
     now: datetime | None = None
+    # A password given for this run only (the web page's password box); never stored. None: the
+    # environment variable, the OS keyring, or a prompt.
+    password: str | None = field(default=None, repr=False)
 
 
 def collect_from_driver(
@@ -127,7 +130,7 @@ def compare_reports(first: MissingReport, second: MissingReport, names: tuple[st
 def collect_missing(request: MissingRequest) -> MissingReport:
     """The non-submitters of every class the connection covers (see `MissingRequest`)."""
     conn, _cfg, _path = resolve_connection(request.connection)
-    secret = lms_secret(conn, interactive=request.interactive)
+    secret = request.password or lms_secret(conn, interactive=request.interactive)
     report = read_missing(conn, secret, request.now)
     if request.cross_check:
         other_via = "browser" if conn.via == "api" else "api"

@@ -66,6 +66,25 @@ class RemindResult:
     def partial(self) -> bool:
         return bool(self.failed or self.report.errors)
 
+    def lines(self) -> list[str]:
+        """Every message as text (a dry run: what would be sent) or what happened, the summary last."""
+        out = [f"메일 주소 없음: {who} (명단에 추가하세요)" for who in self.no_address]
+        if not self.sent_for_real:
+            for m in self.planned:
+                out += ["-" * 60, f"받는 사람: {m.to}", f"제목: {m.subject}", "", m.body.rstrip()]
+            out.append("-" * 60)
+            out.append(
+                f"미리보기: 보낼 메일 {len(self.planned)}통, 오늘 이미 보낸 {len(self.skipped_today)}통 건너뜀, "
+                f"주소 없음 {len(self.no_address)}명."
+            )
+            return out
+        out += [f"보내지 못함: {f.message.to} ({f.reason})" for f in self.failed]
+        out.append(
+            f"보냄 {len(self.sent)}통, 오늘 이미 보내서 건너뜀 {len(self.skipped_today)}통, "
+            f"실패 {len(self.failed)}통, 주소 없음 {len(self.no_address)}명"
+        )
+        return out
+
 
 def send_reminders(request: RemindRequest) -> RemindResult:
     """Collect (unless given) who is missing what, plan the reminders, then send them or not."""

@@ -11,7 +11,6 @@ Which library call each adapter makes is listed in docs/ui.md ("Adapter map").
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import io
 import threading
@@ -127,11 +126,12 @@ def check_duplicates(
 
 # ----- records: audit ---------------------------------------------------------------------------
 
-AUDIT_CHECKS = (
-    ("length", "글자 수(바이트) 초과"),
-    ("forbidden", "기재 금지 내용"),
-    ("copy", "학생 간 같은 문장"),
-)
+
+def audit_checks() -> list[tuple[str, str]]:
+    """(name, Korean label) of every audit check, from the library."""
+    from ..records.audit import CHECK_LABELS, CHECKS
+
+    return [(name, CHECK_LABELS[name]) for name in CHECKS]
 
 
 def audit(
@@ -224,22 +224,8 @@ def assign_groups(
 
 
 def rescore(result: AssignResult, assignment: Sequence[int]) -> AssignResult:
-    """The same result with a hand-edited assignment (0-based), scored by the library's evaluation."""
-    from ..groups import check_constraints, evaluate
-
-    if list(assignment) == list(result.assignment):
-        return result
-    ev = evaluate(result.problem, list(assignment))
-    return dataclasses.replace(
-        result,
-        assignment=list(assignment),
-        evaluation=ev,
-        objective=ev.objective,
-        checks=check_constraints(result.problem, list(assignment)),
-        status="feasible",
-        model_objective=None,
-        notes=[*result.notes, "교사가 손으로 학생을 옮겼습니다"],
-    )
+    """The same result with a hand-edited assignment (0-based), scored by the library."""
+    return result.with_assignment(list(assignment))
 
 
 def group_summary(result: AssignResult) -> list[list[Any]]:
@@ -253,7 +239,7 @@ def group_status(result: AssignResult) -> str:
 
 def constraint_rows(result: AssignResult) -> list[dict[str, Any]]:
     """The hard-rule check of a result, one row per rule, in Korean."""
-    from ..groups.scoring import CHECK_LABELS
+    from ..groups import CHECK_LABELS
 
     p = result.problem
     return [
@@ -308,8 +294,7 @@ def collect_missing(
     password the job takes it from the environment variable or the OS keyring, as in the CLI; a
     typed one is used for this run only (kept in memory; saved to the OS keyring if asked)."""
     from ..lms import ConnectionRequest, MissingRequest, collect_missing, resolve_connection
-    from ..lms.config import KEYRING_SERVICE, state_dir
-    from ..lms.missing import read_missing
+    from ..lms.config import state_dir, store_secret
     from ..lms.runlock import run_lock
 
     request = ConnectionRequest(
@@ -317,15 +302,11 @@ def collect_missing(
         url=None if name else (url or None), username=None if name else (username or None),
     )  # fmt: skip
     with run_lock(state_dir() / "lms.lock"):
-        if not password:
-            return LmsRun(collect_missing(MissingRequest(connection=request, interactive=False)), request)
-        # MissingRequest takes no password: the job's own two steps, with the typed one.
-        conn, _cfg, _path = resolve_connection(request)
-        report = read_missing(conn, password, None)
-    if remember_password:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, f"{conn.name}:{conn.username or ''}", password)
+        report = collect_missing(
+            MissingRequest(connection=request, interactive=False, password=password or None)
+        )
+    if password and remember_password:
+        store_secret(resolve_connection(request)[0], password)
     return LmsRun(report, request)
 
 
@@ -359,22 +340,7 @@ def remind(
 
 def reminder_lines(result: RemindResult) -> list[str]:
     """Every message of a reminder result as text (a dry run: what would be sent), the summary last."""
-    lines: list[str] = [f"메일 주소 없음: {who} (명단에 추가하세요)" for who in result.no_address]
-    if not result.sent_for_real:
-        for m in result.planned:
-            lines += ["-" * 60, f"받는 사람: {m.to}", f"제목: {m.subject}", "", m.body.rstrip()]
-        lines.append("-" * 60)
-        lines.append(
-            f"미리보기: 보낼 메일 {len(result.planned)}통, 오늘 이미 보낸 {len(result.skipped_today)}통 건너뜀, "
-            f"주소 없음 {len(result.no_address)}명."
-        )
-        return lines
-    lines += [f"보내지 못함: {f.message.to} ({f.reason})" for f in result.failed]
-    lines.append(
-        f"보냄 {len(result.sent)}통, 오늘 이미 보내서 건너뜀 {len(result.skipped_today)}통, "
-        f"실패 {len(result.failed)}통, 주소 없음 {len(result.no_address)}명"
-    )
-    return lines
+    return result.lines()
 
 
 # ----- synthetic data ---------------------------------------------------------------------------

@@ -10,10 +10,10 @@ or, for type checkers, `from schoolauto.records.audit import AuditRequest, audit
 import sys
 import types
 
-from .job import CHECKS, AuditRequest, audit, school_year
+from .job import CHECK_LABELS, CHECKS, AuditRequest, audit, school_year
 from .result import AuditFinding, AuditResult
 
-__all__ = ["CHECKS", "AuditFinding", "AuditRequest", "AuditResult", "audit", "school_year"]
+__all__ = ["CHECKS", "CHECK_LABELS", "AuditFinding", "AuditRequest", "AuditResult", "audit", "school_year"]
 
 
 class _CallablePackage(types.ModuleType):

@@ -9,7 +9,7 @@ import streamlit as st
 from schoolauto.ui import common, jobs, render
 
 LABELS = {"inputs": "생활기록부 파일", "checks": "점검 항목", "year": "학년도"}
-CHECK_KO = dict(jobs.AUDIT_CHECKS)
+CHECK_KO = dict(jobs.audit_checks())
 SHOW_AT_MOST = 300
 
 st.title("생활기록부 점검")
