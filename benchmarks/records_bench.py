@@ -5,8 +5,8 @@
    precision / recall / F1 of `ratio` (the talk's app, exactly) at its published cut-off 1.72 and at
    its best cut-off found by sweeping every score, and of `default`, side by side; recall of
    `default` by variant.
-2. Speed of the default method against its previous version (before issue 11, kept in
-   `benchmarks/_records_before.py`) on the same entries in the same run: best of 5, interleaved,
+2. Speed of the default method against its previous version (before issue 11, loaded from git
+   commit 7846e52 into a temporary package) on the same entries in the same run: best of 5, interleaved,
    cold caches.
 3. Scale: a whole school (1,000 students, ~30,000 entries) end to end through the real CLI, in a
    fresh process each: wall time and peak memory, against the bare Kiwi cost measured in the same
@@ -25,14 +25,15 @@ import tempfile
 import time
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 from schoolauto.records import find_duplicate_books, read_reading_exports
 from schoolauto.records.evaluate import Scores, finding_key, score_report
 from schoolauto.records.generate import generate_reading_exports, read_gold
 from schoolauto.records.methods import NormalizedJamoMethod, RatioMethod, compare_text
 
+REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _records_before as before
 
 BARE_KIWI = r"""
 import sys, json
@@ -132,6 +133,30 @@ def by_variant(ds, gold_path: Path, report) -> None:  # type: ignore[no-untyped-
     print("default recall by variant: " + ", ".join(f"{k} {h}/{n}" for k, (h, n) in sorted(totals.items())))
 
 
+BASELINE_REF = "7846e52"  # the default method before issue 11
+
+
+def previous_method(tmp: Path, ref: str) -> tuple[Any, list[Any]]:
+    """The default method class at git `ref` and its cached helpers, loaded from a copy of that
+    version of the package (as `schoolauto_before`) so both run in this process."""
+    import importlib
+    import io
+    import tarfile
+
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref, "schoolauto"], cwd=REPO, capture_output=True, check=True
+    ).stdout
+    root = tmp / "baseline"
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(root, filter="data")
+    (root / "schoolauto").rename(root / "schoolauto_before")
+    (root / "schoolauto_before" / "records" / "__init__.py").write_text("", encoding="utf-8")
+    sys.path.insert(0, str(root))
+    modules = [importlib.import_module(f"schoolauto_before.records.{m}") for m in ("text", "methods")]
+    caches = [f for mod in modules for f in vars(mod).values() if hasattr(f, "cache_clear")]
+    return modules[1].NormalizedJamoMethod, caches
+
+
 def speed(students: int, seed: int, tmp: Path) -> None:
     folder = tmp / "speed"
     gen = generate_reading_exports(folder, students=students, seed=seed, formats=("xlsx",))
@@ -155,11 +180,11 @@ def speed(students: int, seed: int, tmp: Path) -> None:
         text.compact, text.jamo, text.title_key, authors.parse_author_part, authors.same_person,
         authors.authors_compatible, authors.fold_name,
     ]  # fmt: skip
-    then_caches = [before.compact, before.jamo, before.title_key, before.main_author, before.author_tokens]
+    before_method, then_caches = previous_method(tmp, BASELINE_REF)
     # Interleaved, best of 5 each: on a shared machine the load drifts between runs.
     then = now = float("inf")
     for _ in range(5):
-        then = min(then, once(before.NormalizedJamoMethod, then_caches))
+        then = min(then, once(before_method, then_caches))
         now = min(now, once(NormalizedJamoMethod, now_caches))
     print(
         f"\n## Speed of the default method: {len(ds.entries)} entries, {len(groups)} students (CPU seconds, best of 5, interleaved)"
