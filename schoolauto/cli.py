@@ -75,6 +75,26 @@ def add_common_output_options(p: argparse.ArgumentParser) -> None:
 
 
 OUTPUT_PASSWORD_ENV = "SCHOOLAUTO_OUTPUT_PASSWORD"
+INPUT_PASSWORD_ENV = "SCHOOLAUTO_INPUT_PASSWORD"
+
+
+def add_input_password_option(p: argparse.ArgumentParser) -> None:
+    """--ask-password, for commands that read files which may be encrypted."""
+    p.add_argument(
+        "--ask-password",
+        action="store_true",
+        help=f"입력 파일의 암호를 터미널에서 묻습니다 (환경변수 {INPUT_PASSWORD_ENV} 가 없을 때)",
+    )
+
+
+def input_password(args: argparse.Namespace) -> str | None:
+    """The password of encrypted inputs: the environment, else (with --ask-password) a prompt."""
+    from .secrets import get_secret
+
+    ask = bool(getattr(args, "ask_password", False))
+    return get_secret(
+        INPUT_PASSWORD_ENV, prompt="입력 파일 암호: " if ask else None, interactive=ask, required=False
+    )
 
 
 def add_output_options(
@@ -240,7 +260,7 @@ def error_message(exc: SchoolautoError, args: Any = None) -> str:
     A field is shown as the command's flag only when the error has no file location (a value read
     from a file is named by the file, row and column instead).
     """
-    from .errors import OutputExistsError
+    from .errors import OutputExistsError, PasswordNeededError
 
     parser = getattr(args, "_leaf_parser", None)
     hints: dict[str, str] = getattr(args, "field_hints", None) or {}
@@ -249,6 +269,8 @@ def error_message(exc: SchoolautoError, args: Any = None) -> str:
         exc.hint = custom
     elif isinstance(exc, OutputExistsError) and _flag_of(parser, "overwrite"):
         exc.hint = "다른 이름을 주거나 --overwrite 를 붙이세요"
+    elif isinstance(exc, PasswordNeededError) and _flag_of(parser, "ask_password"):
+        exc.hint = f"환경변수 {INPUT_PASSWORD_ENV} 에 암호를 넣거나 --ask-password 를 붙이세요"
     text = str(exc)
     flag = _flag_of(parser, exc.field) if exc.field else None
     if flag and not exc.path:

@@ -81,6 +81,10 @@ class PasswordError(InputFileError):
     """A protected file needs a password, or the password given is wrong."""
 
 
+class PasswordNeededError(PasswordError):
+    """A protected file needs a password and none was given."""
+
+
 class MissingColumnsError(InputFileError):
     """A table lacks columns the job needs."""
 

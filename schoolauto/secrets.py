@@ -43,7 +43,7 @@ def get_secret(
             where = f"환경변수 {env_var}" if env_var else "설정"
             raise PasswordError(
                 "암호를 물어볼 터미널이 없습니다 (예약 실행 등)",
-                hint=f"{where}에 암호를 넣어 주세요",
+                hint=f"{where} 에 암호를 넣어 주세요",
                 field="password",
             )
         value = getpass.getpass(prompt)

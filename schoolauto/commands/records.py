@@ -7,13 +7,17 @@ import os
 import sys
 from typing import Any
 
-from ..cli import add_output_options, emit, json_to_screen, output_request
-from ..secrets import get_secret
+from ..cli import (
+    INPUT_PASSWORD_ENV,
+    add_input_password_option,
+    add_output_options,
+    emit,
+    input_password,
+    json_to_screen,
+    output_request,
+)
 from .records_audit import add_kind_option, cmd_generate_records
 from .records_audit import register as register_audit
-
-INPUT_PASSWORD_ENV = "SCHOOLAUTO_INPUT_PASSWORD"
-OUTPUT_PASSWORD_ENV = "SCHOOLAUTO_OUTPUT_PASSWORD"
 
 
 def register(sub: Any) -> None:
@@ -55,11 +59,7 @@ def register(sub: Any) -> None:
         help="ratio 방법의 기준값 (기본값: 1.72, 2.0 은 완전히 같음)",
     )
     d.add_argument("--school", default="", metavar="학교명", help="보고서 제목에 넣을 학교 이름")
-    d.add_argument(
-        "--ask-password",
-        action="store_true",
-        help="입력 파일의 암호를 터미널에서 묻습니다 (환경변수가 없을 때)",
-    )
+    add_input_password_option(d)
     add_output_options(d, template="records_duplicates", csv_help="CSV (한 줄에 중복 한 쌍)")
     d.set_defaults(handler=cmd_duplicates)
 
@@ -94,15 +94,6 @@ def register(sub: Any) -> None:
     register_audit(rs)
 
 
-def _input_password(args: argparse.Namespace) -> str | None:
-    return get_secret(
-        INPUT_PASSWORD_ENV,
-        prompt="입력 파일 암호: " if args.ask_password else None,
-        interactive=True if args.ask_password else False,
-        required=False,
-    )
-
-
 def cmd_duplicates(args: argparse.Namespace) -> int:
     from ..records import DuplicateCheckRequest, check_duplicates
 
@@ -113,7 +104,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             method=args.method,
             cutoff=args.cutoff,
             school=args.school,
-            password=_input_password(args),
+            password=input_password(args),
         )
     )
     written = emit(report, args, request, inputs=args.inputs)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..cli import add_output_options, emit, output_request
+from ..cli import (
+    INPUT_PASSWORD_ENV,
+    add_input_password_option,
+    add_output_options,
+    emit,
+    input_password,
+    output_request,
+)
 from ..errors import UsageError
-from ..secrets import get_secret
 
-INPUT_PASSWORD_ENV = "SCHOOLAUTO_INPUT_PASSWORD"
 RECORD_KINDS = ("세특", "행특", "창체")
 
 
@@ -83,7 +88,7 @@ def register(rs: Any) -> None:
         metavar="기준",
         help="같은 문장으로 볼 유사도 (0.3~1, 기본값: 0.6)",
     )
-    a.add_argument("--ask-password", action="store_true", help="입력 파일의 암호를 터미널에서 묻습니다")
+    add_input_password_option(a)
     add_output_options(a, template="records_audit")
     a.set_defaults(handler=cmd_audit)
 
@@ -93,12 +98,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from ..records.audit.result import CHECK_LABELS
 
     request = output_request(args, args.inputs)
-    password = get_secret(
-        INPUT_PASSWORD_ENV,
-        prompt="입력 파일 암호: " if args.ask_password else None,
-        interactive=bool(args.ask_password),
-        required=False,
-    )
+    password = input_password(args)
     result = audit(
         AuditRequest(
             inputs=args.inputs,

@@ -15,7 +15,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..errors import InputFileError, MissingColumnsError, PasswordError
+from ..errors import InputFileError, MissingColumnsError, PasswordError, PasswordNeededError
 from ..fileio import os_reason
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
@@ -109,7 +109,7 @@ def _decrypt(data: bytes, path: Path, password: str | None) -> bytes:
         return data
     if not password:
         # The command maps the field `password` to its own way of asking (a flag, a widget).
-        raise PasswordError(
+        raise PasswordNeededError(
             "암호가 걸린 파일입니다",
             path=path,
             field="password",
