@@ -251,3 +251,40 @@ def test_job_errors_name_their_field(export: Path) -> None:
             check_duplicates(request)
         assert e.value.field == field
         assert "--" not in str(e.value)
+
+
+def test_a_restyled_template_with_the_table_moved_still_fills(run_cli, export: Path, tmp_path: Path) -> None:
+    """A teacher's copy of the template: rows and a column inserted above and before everything,
+    sheets renamed, the table row restyled. The report finds its places by the markers alone."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    from schoolauto.reports import find_template
+
+    wb = load_workbook(find_template("records_duplicates"))
+    for ws in wb.worksheets:
+        ws.insert_rows(1, 3)
+        ws.insert_cols(1)
+        ws["A1"] = "우리 학교 양식"
+    wb["중복 목록"].title = "중복 (학생부 담당)"
+    wb["요약"].title = "개요"
+    table = wb["중복 (학생부 담당)"]
+    for cell in table[7]:  # the template row moved from 4 to 7
+        cell.font = Font(name="맑은 고딕", size=9, color="FF1F4E79")
+    mine = tmp_path / "우리양식.xlsx"
+    wb.save(mine)
+
+    out = tmp_path / "r.xlsx"
+    r = run_cli("records", "duplicates", export, "--out", out, "--template", mine, "--school", "한빛고")
+    assert r.code == 0, r.err
+    got = load_workbook(out)
+    assert got.sheetnames == ["개요", "중복 (학생부 담당)"]
+    summary = got["개요"]
+    assert summary["B4"].value == "한빛고 독서활동 중복 도서 검사"
+    assert summary["C11"].value == 3  # {{findings}}, moved from B8
+    rows = got["중복 (학생부 담당)"]
+    assert rows["A1"].value == "우리 학교 양식"
+    assert [rows.cell(r, 2).value for r in (7, 8, 9)] == [1, 2, 3]  # seq, moved from A4
+    assert all(rows.cell(r, 5).value for r in (7, 8, 9))  # names
+    assert rows.cell(7, 5).font.name == "맑은 고딕" and rows.cell(9, 5).font.sz == 9  # the teacher's style
+    assert rows.cell(10, 2).value is None
