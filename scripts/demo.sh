@@ -27,7 +27,7 @@ if $SA groups --help >/dev/null 2>&1 && $SA roster --help >/dev/null 2>&1; then
 fi
 echo "== 5. 생활기록부 점검: 가상 세특으로 바이트 초과·기재 금지·같은 문장 찾기"
 $SA records generate --kind 세특 --students 120 --out-dir "$OUT/세특" --seed 1
-$SA records audit "$OUT/세특/점검대상" --year 2026 \
+$SA records audit "$OUT/세특" --year 2026 \
   --out "$OUT/생활기록부_점검.xlsx" --json "$OUT/생활기록부_점검.json" --csv "$OUT/생활기록부_점검.csv"
 echo
 echo "결과 폴더: $OUT"

@@ -126,7 +126,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {
         "exports": exports,
         "export": sorted(exports.glob("*.xlsx"))[0],
-        "record": sorted((notes / "점검대상").glob("*.xlsx"))[0],
+        "record": sorted(notes.glob("*.xlsx"))[0],
         "roster": roster,
         "encrypted": encrypted,
     }

@@ -184,7 +184,7 @@ def test_bad_inputs(tmp_path: Path) -> None:
 
 def test_generated_data_is_found_with_its_gold(tmp_path: Path) -> None:
     res = generate(GenerateRequest(out_dir=tmp_path / "g", kind="창체", students=40, seed=2))
-    assert res.gold.parent == tmp_path / "g" and not (res.folder / "gold.csv").exists()
+    assert res.gold == tmp_path / "g_정답.csv" and res.folder == tmp_path / "g"
     result = audit(AuditRequest(inputs=[res.folder], year=2026))
     gold = res.gold.read_text(encoding="utf-8-sig").splitlines()[1:]
     want_over = sorted(int(line.split(",")[5]) for line in gold if line.startswith("length"))
@@ -238,8 +238,8 @@ def test_generate_cli_kinds_and_errors(tmp_path: Path, capsys: pytest.CaptureFix
     )
     out = capsys.readouterr().out
     assert "가상 학생 12명의 행특 12건" in out
-    assert sorted(p.name for p in (tmp_path / "g" / "점검대상").iterdir()) == ["1학년_1반_행특.xlsx"]
-    assert (tmp_path / "g" / "점검대상_csv" / "1학년_1반_행특.csv").exists()
+    assert sorted(p.name for p in (tmp_path / "g").iterdir()) == ["1학년_1반_행특.xlsx"]
+    assert (tmp_path / "g_csv" / "1학년_1반_행특.csv").exists()
     again = main(
         ["records", "generate", "--kind", "행특", "--students", "12", "--out-dir", str(tmp_path / "g")]
     )

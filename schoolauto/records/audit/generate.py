@@ -21,6 +21,7 @@ from typing import Any
 
 from ...errors import UsageError
 from ...fileio import commit_files
+from ..generate import gold_path
 from ..reader import FIELD_AUTONOMY, FIELD_BEHAVIOUR, FIELD_CAREER, FIELD_CLUB, FIELD_SUBJECT
 from .nbytes import neis_bytes
 
@@ -280,17 +281,17 @@ def generate(request: GenerateRequest) -> GenerateResult:
         ["check", "student_id", "field", "subject", "other_student_id", "rule_or_bytes", "span_or_limit"]
     )
     w.writerows(gold)
-    gold_path = out / "gold.csv"
-    folder = out / "점검대상"
+    gold_file = gold_path(out)
+    folder = out
     for p in {p.parent for p, _ in files} | {out}:
         p.mkdir(parents=True, exist_ok=True)
     commit_files(
-        [(p, data) for p, data in files] + [(gold_path, buf.getvalue().encode("utf-8-sig"))],
+        [(p, data) for p, data in files] + [(gold_file, buf.getvalue().encode("utf-8-sig"))],
         overwrite=request.overwrite,
     )
     return GenerateResult(
         folder=folder,
-        gold=gold_path,
+        gold=gold_file,
         files=[p for p, _ in files],
         students=len(students),
         texts=len(final),
@@ -310,7 +311,7 @@ def _write_files(
 ) -> list[tuple[Path, bytes]]:
     from openpyxl import Workbook
 
-    folder = out / "점검대상"
+    folder = out
     by_class: dict[int, list[tuple[tuple[int, str, str | None], str]]] = {}
     for key, text in final.items():
         by_class.setdefault(students[key[0]][1], []).append((key, text))
@@ -359,8 +360,7 @@ def _write_files(
             w.writerow([title])
             w.writerow(header)
             w.writerows(rows)
-            csv_folder = (
-                out / "점검대상_csv" if "xlsx" in formats else folder
-            )  # one copy of each class per folder
+            # one copy of each class per folder: with both formats the CSV copies go beside it
+            csv_folder = out.parent / f"{out.name}_csv" if "xlsx" in formats else folder
             files.append((csv_folder / f"{base}.csv", buf.getvalue().encode("utf-8-sig")))
     return files
