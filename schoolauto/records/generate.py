@@ -5,7 +5,7 @@ page breaks, 번호/성명 merged down a student's rows (blank in CSV), `(1학�
 Each student gets distinct real books from the catalogue; then some are listed again as a teacher
 would retype them (spacing, one-key typos, author forms, brackets, punctuation, volume notation),
 and some hard negatives are added (other volumes, sequels, same title by another author, a title
-contained in another, real titles one syllable apart). `gold.csv` lists every true same-book pair.
+contained in another, real titles one syllable apart). The gold file (`<out_dir>_정답.csv`, beside the folder) lists every true same-book pair.
 """
 
 from __future__ import annotations
