@@ -393,3 +393,38 @@ def _flags_in_raised_messages(path: Path) -> list[str]:
 def test_library_errors_name_no_flags(module: str) -> None:
     """Outside `commands/` and `cli.py`, an error says which field is wrong, not which flag."""
     assert not _flags_in_raised_messages(REPO / "schoolauto" / module)
+
+
+# ----- the README's Python examples run ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def practice_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding `exports/` and `3학년/`, the folders the README's examples name."""
+    from schoolauto.cli import main
+
+    root = tmp_path_factory.mktemp("python-examples")
+    for name in ("exports", "3학년"):
+        assert (
+            main(["records", "generate", "--students", "20", "--out-dir", str(root / name), "--seed", "1"])
+            == 0
+        )
+    return root
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param(text, id=block_id)
+        for block_id, _lang, text in _blocks({"python"})
+        if "README" in block_id
+    ],
+)
+def test_every_readme_python_example_runs(
+    code: str, practice_exports: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teacher pasting the README's Python into Jupyter gets no error (on practice data)."""
+    work = practice_exports / f"run-{abs(hash(code))}"
+    work.mkdir()
+    for name in ("exports", "3학년"):
+        (work / name).symlink_to(practice_exports / name)
+    monkeypatch.chdir(work)
+    exec(compile(code, "README.md", "exec"), {})
