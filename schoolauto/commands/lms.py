@@ -80,6 +80,10 @@ def _connection_options(p: argparse.ArgumentParser) -> None:
     r.add_argument("--lock-file", metavar="파일", help="겹침 방지 잠금 파일 (기본: 상태 폴더의 lms.lock)")
 
 
+# A Classroom connection without a stored sign-in: say which command stores one.
+SIGN_IN_HINT = {"signin": "먼저 'schoolauto lms login' 으로 로그인 정보를 키링에 저장하세요"}
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "lms",
@@ -110,7 +114,7 @@ def register(sub: Any) -> None:
         xlsx_help="엑셀 보고서 (반별 시트, 요약 시트)",
         csv_help="미제출 한 명당 한 줄인 CSV",
     )
-    m.set_defaults(handler=cmd_missing)
+    m.set_defaults(handler=cmd_missing, field_hints=SIGN_IN_HINT)
 
     r = lsub.add_parser(
         "remind",
@@ -129,7 +133,7 @@ def register(sub: Any) -> None:
         "--dry-run", action="store_true", default=True, help="보내지 않고 보낼 내용만 보여 줍니다 (기본)"
     )
     mode.add_argument("--send", action="store_true", help="실제로 보냅니다")
-    r.set_defaults(handler=cmd_remind)
+    r.set_defaults(handler=cmd_remind, field_hints=SIGN_IN_HINT)
 
     lg = lsub.add_parser(
         "login",

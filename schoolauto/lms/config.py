@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import read_config
-from ..errors import ConfigError, PasswordError, SchoolautoError, UsageError
+from ..errors import ConfigError, PasswordError, PasswordNeededError, SchoolautoError, UsageError
 from ..secrets import get_secret
 from .base import Connection, driver_class, driver_names
 
@@ -300,6 +300,12 @@ def lms_secret(conn: Connection, *, interactive: bool | None = None) -> str:
         )
     except (EOFError, OSError):
         secret = None
+    if not secret and conn.driver == "classroom":
+        raise PasswordNeededError(
+            f"{conn.name}: Google Classroom 로그인 정보가 키링에 없습니다",
+            hint="교사 로그인이나 학교 서비스 계정 키를 먼저 키링에 저장하세요",
+            field="signin",
+        )
     if not secret:
         raise PasswordError(
             f"{conn.name} 비밀번호가 필요합니다: 터미널이 없으면(예약 실행) 환경변수 {env} 에 넣거나 "

@@ -621,3 +621,15 @@ def test_lms_login_is_only_for_classroom(run_cli: Any) -> None:
         "오류: --driver: 로그인 정보 저장은 Google Classroom 연결에만 씁니다 (이 연결의 드라이버: kolibri) "
         "(다른 LMS 의 비밀번호는 환경변수나 키링에 넣으세요)"
     )
+
+
+def test_classroom_without_a_stored_sign_in_says_how_to_sign_in(
+    run_cli: Any, memory_keyring: MemoryKeyring, monkeypatch: Any
+) -> None:
+    monkeypatch.delenv("SCHOOLAUTO_LMS_PASSWORD", raising=False)
+    result = run_cli("lms", "missing", "--driver", "classroom", "--url", "http://127.0.0.1:9", "--yes")
+    assert result.code == 1
+    assert result.err.strip() == (
+        "오류: classroom: Google Classroom 로그인 정보가 키링에 없습니다 "
+        "(먼저 'schoolauto lms login' 으로 로그인 정보를 키링에 저장하세요)"
+    )
