@@ -198,6 +198,32 @@ def save_uploads(files: Iterable[Any], sub: str) -> list[Path]:
     return out
 
 
+def table_inputs(label: str, key: str, sub: str, placeholder: str = "") -> Callable[[], list[str | Path]]:
+    """The uploader for tables (and, when local, a folder box); returns what gives the paths to read.
+
+    Widget keys are `<key>_files` and `<key>_folder`; uploads go to the session folder's `sub`.
+    Call the returned function inside the job: uploads win over the folder.
+    """
+    files = st.file_uploader(
+        f"{label} (xlsx, xls, csv; 여러 개 가능)",
+        type=TABLE_TYPES,
+        accept_multiple_files=True,
+        key=f"{key}_files",
+        help=upload_help(),
+    )
+    folder = ""
+    if local_mode():
+        folder = st.text_input(
+            "또는 이 컴퓨터의 폴더 (파일을 올리지 않을 때)", key=f"{key}_folder", placeholder=placeholder
+        )
+
+    def paths() -> list[str | Path]:
+        saved: list[str | Path] = list(save_uploads(files or [], sub))
+        return saved or ([folder.strip()] if folder.strip() else [])
+
+    return paths
+
+
 def upload_help() -> str:
     return f"파일 하나에 {upload_limit_mb()}MB 까지 올릴 수 있습니다. 올린 파일은 이 창을 닫으면 지워집니다."
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from schoolauto.ui import common, jobs, render
@@ -18,16 +16,7 @@ st.write(
     "기재 금지 내용, 여러 학생에게 복사된 문장을 찾습니다."
 )
 
-files = st.file_uploader(
-    "생활기록부 파일 (xlsx, xls, csv; 여러 개 가능)",
-    type=common.TABLE_TYPES,
-    accept_multiple_files=True,
-    key="audit_files",
-    help=common.upload_help(),
-)
-folder = ""
-if common.local_mode():
-    folder = st.text_input("또는 이 컴퓨터의 폴더 (파일을 올리지 않을 때)", key="audit_folder")
+input_paths = common.table_inputs(LABELS["inputs"], "audit", "audit")
 c1, c2 = st.columns([3, 1])
 with c1:
     checks = st.multiselect(
@@ -44,9 +33,7 @@ if st.button("점검 시작", type="primary", key="audit_run"):
     st.session_state.pop("result_audit", None)
 
     def run() -> object:
-        paths: list[str | Path] = list(common.save_uploads(files or [], "audit"))
-        if not paths and folder.strip():
-            paths = [folder.strip()]
+        paths = input_paths()
         with st.spinner("점검하는 중…"):
             return jobs.audit(paths, checks=checks, year=int(year))
 

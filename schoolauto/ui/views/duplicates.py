@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from schoolauto.ui import common, jobs, render
@@ -20,18 +18,7 @@ PAGE_SIZE = 100
 st.title("독서활동 중복 검사")
 st.write("NEIS 독서활동상황 내보내기 파일에서 한 학생이 같은 책을 두 번 이상 기재한 곳을 찾습니다.")
 
-files = st.file_uploader(
-    "독서활동상황 파일 (xlsx, xls, csv; 여러 개 가능)",
-    type=common.TABLE_TYPES,
-    accept_multiple_files=True,
-    key="dup_files",
-    help=common.upload_help(),
-)
-folder = ""
-if common.local_mode():
-    folder = st.text_input(
-        "또는 이 컴퓨터의 폴더 (파일을 올리지 않을 때)", key="dup_folder", placeholder="예: C:/학생부/3학년"
-    )
+input_paths = common.table_inputs(LABELS["inputs"], "dup", "duplicates", placeholder="예: C:/학생부/3학년")
 methods = jobs.duplicate_methods()
 col1, col2, col3 = st.columns(3)
 with col1:
@@ -60,12 +47,9 @@ if st.button("검사 시작", type="primary", key="dup_run"):
     st.session_state.pop("result_dup", None)
 
     def run() -> object:
-        paths: list[str | Path] = list(common.save_uploads(files or [], "duplicates"))
-        if not paths and folder.strip():
-            paths = [folder.strip()]
         with st.spinner("검사하는 중…"):
             return jobs.check_duplicates(
-                paths, method=str(method), cutoff=float(cutoff) if method == "ratio" else None,
+                input_paths(), method=str(method), cutoff=float(cutoff) if method == "ratio" else None,
                 password=password or None,
             )  # fmt: skip
 
