@@ -69,11 +69,6 @@ class Parser(argparse.ArgumentParser):
 Handler = Callable[[argparse.Namespace], int | None]
 
 
-def add_common_output_options(p: argparse.ArgumentParser) -> None:
-    """--overwrite, shared by every command that writes files."""
-    p.add_argument("--overwrite", action="store_true", help="이미 있는 출력 파일을 덮어씁니다")
-
-
 OUTPUT_PASSWORD_ENV = "SCHOOLAUTO_OUTPUT_PASSWORD"
 INPUT_PASSWORD_ENV = "SCHOOLAUTO_INPUT_PASSWORD"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
@@ -52,14 +52,6 @@ class Registry(Generic[T]):
     def register(self, name: str, obj: T, *, label: str = "") -> T:
         self._entries[name] = Entry(name, obj, label or name)
         return obj
-
-    def decorator(self, name: str, *, label: str = "") -> Callable[[T], T]:
-        """`@REGISTRY.decorator("kolibri", label="Kolibri")` above a class or function."""
-
-        def deco(obj: T) -> T:
-            return self.register(name, obj, label=label)
-
-        return deco
 
     def _load(self) -> None:
         if self._loaded:

@@ -74,8 +74,6 @@ class Driver(abc.ABC):
         self.close()
 
 
-DriverFactory = Callable[[Connection, "str | None"], Driver]
-
 # Every LMS driver by name. A new driver is one module with `@register_driver("name")` listed in
 # BUILTIN (or, from another package, an entry point in the group below), or one site profile
 # `drivers/<name>.toml` read by the browser driver.
@@ -136,9 +134,6 @@ def driver_class(name: str) -> type[Driver]:
         raise ConfigError(
             f"알 수 없는 LMS 드라이버 '{name}' 입니다 (가능한 값: {known})", field="driver"
         ) from None
-
-
-get_driver_class = driver_class  # older name
 
 
 def make_driver(conn: Connection, secret: str | None) -> Driver:

@@ -7,7 +7,6 @@ and every learner's status. A learner who never opened a quiz is absent from its
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 import requests
@@ -19,17 +18,7 @@ from .model import Assignment, ClassData, Course, Group, Learner, Status, Studen
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_VERSIONS = ("0.19",)
 _STATUS = {"Completed": Status.SUBMITTED, "Started": Status.STARTED, "HelpNeeded": Status.STARTED}
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 @register_driver("kolibri")

@@ -25,7 +25,6 @@ from .text import _CHO, _HANGUL_BASE, _JONG, _JUNG, compact, split_volume, title
 
 SUBJECTS = ["공통", "국어", "영어", "수학", "사회", "과학", "정보", "진로"]
 HEADER = ["번  호", "성  명", "학  년", "과목 또는 영역", "독서활동 상황"]
-ROWS_HEADER = ["번호", "성명", "학년", "학기", "도서명", "저자"]
 GOLD_HEADER = [
     "file",
     "class",

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ..fileio import write_csv, write_json
 from ..reports import TemplateReport, diff_rich_text
 from .model import KIND_LABELS, DuplicateReport, Finding
 
@@ -115,26 +114,3 @@ def csv_rows(report: DuplicateReport) -> list[list[Any]]:
             row += [e.text, s.file, s.sheet, s.row, s.grade, s.semester, s.subject]
         out.append(row)
     return out
-
-
-def write_duplicate_outputs(
-    report: DuplicateReport,
-    *,
-    xlsx: str | Path | None = None,
-    json_path: str | Path | None = None,
-    csv_path: str | Path | None = None,
-    overwrite: bool = False,
-    password: str | None = None,
-    school_name: str = "",
-    template: str | Path = TEMPLATE,
-) -> list[Path]:
-    """Write the asked-for outputs; each is atomic, none overwrites unless asked."""
-    written: list[Path] = []
-    if xlsx:
-        doc = build_workbook(report, school_name=school_name, template=template)
-        written.append(doc.save(xlsx, overwrite=overwrite, password=password))
-    if json_path:
-        written.append(write_json(json_path, report.to_json(), overwrite=overwrite))
-    if csv_path:
-        written.append(write_csv(csv_path, CSV_HEADER, csv_rows(report), overwrite=overwrite))
-    return written
