@@ -40,6 +40,9 @@ class Driver(abc.ABC):
     name: ClassVar[str]
     label: ClassVar[str] = ""  # shown in help: what the driver reads
     option_keys: ClassVar[tuple[str, ...]] = ()  # driver-specific settings it understands
+    # The service's name when the secret is a stored sign-in (made by a sign-in job, kept in the
+    # keyring) rather than a password to type; empty for password drivers.
+    signs_in: ClassVar[str] = ""
 
     def __init__(self, conn: Connection, secret: str | None) -> None:
         self.conn = conn

@@ -122,6 +122,7 @@ class ClassroomDriver(Driver):
     label = "Google Classroom (API v1, Google 클라이언트)"
     # the teacher sign-in's OAuth client file; the teacher a service account reads as
     option_keys = ("client_secrets", "subject")
+    signs_in = "Google Classroom"  # `lms.google_auth.sign_in` stores the credential in the keyring
 
     def __init__(self, conn: Connection, secret: str | None) -> None:
         super().__init__(conn, secret)

@@ -300,9 +300,10 @@ def lms_secret(conn: Connection, *, interactive: bool | None = None) -> str:
         )
     except (EOFError, OSError):
         secret = None
-    if not secret and conn.driver == "classroom":
+    service = driver_class(conn.driver).signs_in
+    if not secret and service:
         raise PasswordNeededError(
-            f"{conn.name}: Google Classroom 로그인 정보가 키링에 없습니다",
+            f"{conn.name}: {service} 로그인 정보가 키링에 없습니다",
             hint="교사 로그인이나 학교 서비스 계정 키를 먼저 키링에 저장하세요",
             field="signin",
         )
